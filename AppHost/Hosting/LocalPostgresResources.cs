@@ -1,0 +1,39 @@
+namespace AlyAspire.AppHost.Hosting;
+
+/// <summary>
+/// A PostgreSQL server started by DCP from the machine's own binaries (no container runtime here).
+/// Its connection string has the same shape as Aspire's <c>PostgresServerResource</c>, so the
+/// services' <c>AddNpgsqlDbContext</c> cannot tell the difference.
+/// </summary>
+public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password, string dataDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    internal const string EndpointName = "tcp";
+    internal const string UserName = "postgres";
+
+    private readonly Dictionary<string, LocalPostgresDatabaseResource> _databases = new(StringComparer.OrdinalIgnoreCase);
+
+    public ParameterResource PasswordParameter { get; } = password;
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    public EndpointReference PrimaryEndpoint => new(this, EndpointName);
+
+    public IReadOnlyCollection<LocalPostgresDatabaseResource> Databases => _databases.Values;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={PasswordParameter}");
+
+    internal void AddDatabase(LocalPostgresDatabaseResource database) => _databases.Add(database.Name, database);
+}
+
+/// <summary>A database on a <see cref="LocalPostgresServerResource"/>, created once the server is ready.</summary>
+public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
+{
+    public string DatabaseName { get; } = databaseName;
+
+    public LocalPostgresServerResource Parent { get; } = parent;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+}

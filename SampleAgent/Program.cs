@@ -1,0 +1,2 @@
+Console.WriteLine("usage: SampleAgent pkce [--headless] | apikey [--key aly_...]");
+return 2;

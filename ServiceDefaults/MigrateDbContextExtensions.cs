@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Applies a service's EF Core migrations (and optional seed) at start-up, the eShop way.
+/// Runs before the web host starts listening, so no request sees a half-migrated schema.
+/// </summary>
+public static class MigrateDbContextExtensions
+{
+    private static readonly ActivitySource ActivitySource = new(Extensions.AlyTelemetryPrefix + "Migrations");
+
+    public static IServiceCollection AddMigration<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+        => services.AddMigration<TContext>((_, _, _) => Task.CompletedTask);
+
+    public static IServiceCollection AddMigration<TContext>(
+        this IServiceCollection services,
+        Func<TContext, IServiceProvider, CancellationToken, Task> seeder)
+        where TContext : DbContext
+    {
+        services.AddHostedService(sp => new MigrationHostedService<TContext>(sp, seeder));
+        return services;
+    }
+
+    private sealed class MigrationHostedService<TContext>(
+        IServiceProvider serviceProvider,
+        Func<TContext, IServiceProvider, CancellationToken, Task> seeder) : IHostedService
+        where TContext : DbContext
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            using var scope = serviceProvider.CreateScope();
+            var services = scope.ServiceProvider;
+            var logger = services.GetRequiredService<ILogger<TContext>>();
+            var context = services.GetRequiredService<TContext>();
+            using var activity = ActivitySource.StartActivity($"Migrating {typeof(TContext).Name}");
+            try
+            {
+                var strategy = context.Database.CreateExecutionStrategy();
+                await strategy.ExecuteAsync(async () =>
+                {
+                    await context.Database.MigrateAsync(cancellationToken);
+                    await seeder(context, services, cancellationToken);
+                });
+                logger.LogInformation("Database of {DbContext} is migrated", typeof(TContext).Name);
+            }
+            catch (Exception ex)
+            {
+                activity?.AddException(ex);
+                logger.LogError(ex, "Migrating the database of {DbContext} failed", typeof(TContext).Name);
+                throw;
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,36 @@
+namespace AlyAspire.Shared.Credentials;
+
+/// <summary>
+/// What a verifier learned about a valid credential. The same shape for API keys and OAuth tokens,
+/// so the bearer gate builds one kind of principal from either.
+/// </summary>
+public sealed record VerifiedCredential(
+    CredentialKind Kind,
+    string CredentialId,
+    string WorkspaceId,
+    string? UserId,
+    string? ClientId,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset? ExpiresAt,
+    IReadOnlyList<string> Audiences);
+
+/// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
+public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)
+{
+    public bool IsValid => Credential is not null;
+
+    public static CredentialVerification Valid(VerifiedCredential credential) => new(credential, null);
+
+    public static CredentialVerification Invalid(string reason) => new(null, reason);
+}
+
+/// <summary>
+/// Verifies one kind of credential for the agent surfaces. Implementations cache what they learn, but a
+/// revocation must win over every cache on the very next request (see <see cref="RevocationSignals"/>).
+/// </summary>
+public interface ICredentialVerifier
+{
+    CredentialKind Kind { get; }
+
+    ValueTask<CredentialVerification> VerifyAsync(string bearer, CancellationToken cancellationToken);
+}

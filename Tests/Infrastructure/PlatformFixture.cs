@@ -1,0 +1,86 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AlyAspire.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost once for every end-to-end test (real PostgreSQL, real Redis, every service),
+/// on random ports and in a throw-away data folder, so two test runs on one machine never collide.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-tests-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public string DataDirectory => _dataDirectory;
+
+    public async Task InitializeAsync()
+    {
+        // Configuration read at the top of the AppHost must arrive as arguments.
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [
+            $"--AppHost:DataDir={_dataDirectory}",
+            "--AppHost:StorefrontReplicas=2",
+        ]);
+        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        TestStackSettings.Apply(appHost);
+
+        App = await appHost.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await App.StartAsync(cts.Token);
+        foreach (var service in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    public HttpClient CreateClient(string resource, bool allowRedirects = true)
+    {
+        var endpoint = App.GetEndpoint(resource, "http");
+        var handler = new HttpClientHandler { AllowAutoRedirect = allowRedirects, UseCookies = false };
+        return new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string.");
+
+    /// <summary>Restarts a resource through the test host and waits until it is running and healthy again.</summary>
+    public async Task RestartAsync(string resource)
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, cts.Token);
+        Assert.True(result.Success, $"Restarting {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            cts.Token);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
