@@ -25,7 +25,7 @@ public static class LocalRedisBuilderExtensions
         var resource = redisServer is not null
             ? new LocalRedisResource(name, redisServer, dataDir, password.Resource, dataDir, "redis-server")
             : new LocalRedisResource(name, "dotnet", repositoryRoot, password.Resource, dataDir, "garnet");
-        if (redisServer is null && !File.Exists(Path.Combine(repositoryRoot, ".config", "dotnet-tools.json")))
+        if (redisServer is null && !File.Exists(Path.Combine(repositoryRoot, "dotnet-tools.json")))
         {
             throw new LocalDependencyMissingException(
                 "Neither redis-server nor the Garnet tool manifest was found. Install Redis (Debian: apt-get install -y redis-server).");
