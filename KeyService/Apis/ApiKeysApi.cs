@@ -17,8 +17,6 @@ namespace AlyAspire.KeyService.Apis;
 /// </summary>
 public static partial class ApiKeysApi
 {
-    public const int DefaultGraceHours = 24;
-    public const int MaxGraceHours = 7 * 24;
     private const int UsageDays = 30;
 
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
@@ -211,10 +209,10 @@ public static partial class ApiKeysApi
             return invalid;
         }
 
-        var graceHours = request?.GracePeriodHours ?? DefaultGraceHours;
-        if (graceHours is < 0 or > MaxGraceHours)
+        var graceHours = request?.GracePeriodHours ?? ApiKeyRollGrace.DefaultHours;
+        if (graceHours is < 0 or > ApiKeyRollGrace.MaxHours)
         {
-            return Invalid(new() { ["gracePeriodHours"] = [$"The grace period must be between 0 and {MaxGraceHours} hours."] });
+            return Invalid(new() { ["gracePeriodHours"] = [$"The grace period must be between 0 and {ApiKeyRollGrace.MaxHours} hours."] });
         }
 
         var now = services.Time.GetUtcNow();

@@ -17,10 +17,3 @@ public sealed class ApiKeyAuditRecord
 
     public DateTimeOffset OccurredAt { get; set; }
 }
-
-public static class ApiKeyAuditActions
-{
-    public const string Created = "created";
-    public const string Rolled = "rolled";
-    public const string Revoked = "revoked";
-}
