@@ -1,6 +1,7 @@
 using System.Net;
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Model;
+using AlyAspire.KeyService.Services;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Internal;
@@ -71,7 +72,7 @@ public static partial class ApiKeysApi
             return invalidActor;
         }
 
-        var now = services.Time.GetUtcNow();
+        var now = services.Time.GetStoredUtcNow();
         var name = request.Name?.Trim();
         var scopes = (request.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
         var errors = new Dictionary<string, string[]>();
@@ -131,7 +132,7 @@ public static partial class ApiKeysApi
             DisplayPrefix = displayPrefix,
             DisplaySuffix = displaySuffix,
             CreatedAt = now,
-            ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
+            ExpiresAt = request.ExpiresAt?.ToStoredPrecision(),
         };
         key.Secrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), Hash = services.Hasher.Hash(secret), CreatedAt = now });
         services.Db.ApiKeys.Add(key);
@@ -169,7 +170,7 @@ public static partial class ApiKeysApi
 
                 if (!key.IsRevoked)
                 {
-                    var now = services.Time.GetUtcNow();
+                    var now = services.Time.GetStoredUtcNow();
                     key.RevokedAt = now;
                     key.RevokedBy = actor.Actor;
                     db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Revoked, actor, now));
@@ -215,7 +216,7 @@ public static partial class ApiKeysApi
             return Invalid(new() { ["gracePeriodHours"] = [$"The grace period must be between 0 and {ApiKeyRollGrace.MaxHours} hours."] });
         }
 
-        var now = services.Time.GetUtcNow();
+        var now = services.Time.GetStoredUtcNow();
         var since = UsageSince(services.Time);
         var key = await services.Db.ApiKeys
             .Include(k => k.Secrets.Where(s => s.GraceExpiresAt == null || s.GraceExpiresAt > now))

@@ -42,7 +42,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection([new(InternalServiceAuthentication.ConfigurationKey, await platform.GetSecretAsync("internal-service-key"))])
             .Build());
-        services.AddSingleton(redis);
+        services.AddSingleton<IConnectionMultiplexer>(redis);
         if (time is not null)
         {
             services.AddSingleton(time);
