@@ -20,5 +20,7 @@ internal static class TestStackSettings
 
     private static readonly (string Resource, string Name, string Value)[] Settings =
     [
+        // Key usage is written every second instead of every five, so usage tests converge quickly.
+        ("keyservice", "ApiKeys__UsageFlushInterval", "00:00:01"),
     ];
 }
