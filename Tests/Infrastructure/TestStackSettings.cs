@@ -20,5 +20,9 @@ internal static class TestStackSettings
 
     private static readonly (string Resource, string Name, string Value)[] Settings =
     [
+        // The test host reaches the StorefrontApi replicas through the loopback proxy: trust its X-Forwarded-For,
+        // so per-IP tests can speak for many client addresses.
+        ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__0", "127.0.0.1"),
+        ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__1", "::1"),
     ];
 }
