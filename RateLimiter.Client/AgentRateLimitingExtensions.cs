@@ -21,8 +21,8 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class AgentRateLimitingExtensions
 {
-    /// <summary>The RateLimiter's service discovery address.</summary>
-    public const string RateLimiterAddress = "http://ratelimiter";
+    /// <summary>The RateLimiter's decision endpoint (its HTTP/2-only "grpc" endpoint) by service discovery.</summary>
+    public const string RateLimiterAddress = "http://_grpc.ratelimiter";
 
     /// <summary>
     /// Registers the decision client (<see cref="IWorkspaceRateLimiter"/>), the pre-auth limiter and its

@@ -2,6 +2,7 @@ using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Infrastructure;
 using AlyAspire.RateLimiter.Limits;
 using AlyAspire.Shared.Internal;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -34,6 +35,21 @@ internal static class Extensions
         builder.Services.AddSingleton<RateLimitingMetrics>();
 
         builder.Services.AddGrpc();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+        {
+            // Cleartext HTTP/2 (h2c, prior knowledge) needs an HTTP/2-only endpoint: without TLS there is no ALPN,
+            // so an Http1AndHttp2 endpoint serves HTTP/1.1 only. The AppHost names the port of that endpoint.
+            if (configuration.GetValue<int?>("RateLimiter:GrpcPort") is { } http2Port)
+            {
+                kestrel.ConfigureEndpointDefaults(endpoint =>
+                {
+                    if (endpoint.IPEndPoint?.Port == http2Port)
+                    {
+                        endpoint.Protocols = HttpProtocols.Http2;
+                    }
+                });
+            }
+        });
         builder.Services.AddInternalServiceAuthentication();
     }
 }

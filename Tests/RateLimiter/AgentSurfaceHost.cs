@@ -55,7 +55,7 @@ public sealed class AgentSurfaceHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["services:ratelimiter:http:0"] = platform.Endpoint("ratelimiter").ToString(),
+            ["services:ratelimiter:grpc:0"] = platform.App.GetEndpoint("ratelimiter", "grpc").ToString(),
             [InternalServiceAuthentication.ConfigurationKey] = await platform.GetSecretAsync("internal-service-key"),
             // This machine is shared and noisy: a generous deadline keeps decisions from timing out by accident.
             ["RateLimits:DecisionTimeout"] = "00:00:05",

@@ -16,7 +16,7 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
     [Fact]
     public async Task Decisions_are_served_over_h2c_grpc_to_service_callers_only()
     {
-        using var channel = GrpcChannel.ForAddress(platform.Endpoint("ratelimiter"));
+        using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("ratelimiter", "grpc"));
         var client = new RateLimitDecisions.RateLimitDecisionsClient(channel);
         var request = new CheckRequest { WorkspaceId = "ws_" + Guid.NewGuid().ToString("N")[..12], Cost = 1 };
 
