@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
-using Aspire.Hosting.ApplicationModel;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlyAspire.Tests.RateLimiter;
 
@@ -36,13 +34,5 @@ public static class RateLimiterAdmin
             new WorkspaceLimitOverrideRequest(null, workspace, perCredential ?? workspace));
         response.EnsureSuccessStatusCode();
         return workspaceId;
-    }
-
-    /// <summary>Reads a parameter's (secret's) value from the running app model.</summary>
-    public static async Task<string> GetSecretAsync(this PlatformFixture platform, string name)
-    {
-        var parameter = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == name);
-        return await ((IValueProvider)parameter).GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
     }
 }
