@@ -1,4 +1,5 @@
 using AlyAspire.AuthServer.OAuth;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Identity;
@@ -16,10 +17,7 @@ namespace AlyAspire.AuthServer.Infrastructure;
 /// </summary>
 public static class AuthDbSeed
 {
-    public const string DefaultOwnerEmail = "owner@demo.store";
-    public const string DefaultOwnerPassword = "AlyDemo!2026";
-    public const string DemoWorkspaceName = "Demo Store";
-    public const string OtherWorkspaceName = "Other Store";
+    /// <summary>Owner of the second workspace; same password as the demo owner.</summary>
     public const string OtherOwnerEmail = "owner@other.store";
 
     public static async Task SeedAsync(AuthDbContext db, IServiceProvider services, CancellationToken ct)
@@ -29,11 +27,13 @@ public static class AuthDbSeed
         if (services.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             var configuration = services.GetRequiredService<IConfiguration>();
-            var password = configuration["DevSeed:OwnerPassword"] ?? DefaultOwnerPassword;
+            var password = configuration["DevSeed:OwnerPassword"] ?? DemoWorkspace.DefaultOwnerPassword;
             var hasher = services.GetRequiredService<IPasswordHasher<User>>();
             var time = services.GetRequiredService<TimeProvider>();
-            await SeedWorkspaceAsync(db, hasher, time, DemoWorkspaceName, configuration["DevSeed:OwnerEmail"] ?? DefaultOwnerEmail, password, ct);
-            await SeedWorkspaceAsync(db, hasher, time, OtherWorkspaceName, OtherOwnerEmail, password, ct);
+            // Fixed ids, so the StorefrontApi's demo data belongs to these workspaces.
+            await SeedWorkspaceAsync(db, hasher, time, DemoWorkspace.Id, DemoWorkspace.Name,
+                configuration["DevSeed:OwnerEmail"] ?? DemoWorkspace.DefaultOwnerEmail, password, ct);
+            await SeedWorkspaceAsync(db, hasher, time, DemoWorkspace.OtherId, DemoWorkspace.OtherName, OtherOwnerEmail, password, ct);
         }
     }
 
@@ -71,9 +71,9 @@ public static class AuthDbSeed
     }
 
     private static async Task SeedWorkspaceAsync(AuthDbContext db, IPasswordHasher<User> hasher, TimeProvider time,
-        string workspaceName, string email, string password, CancellationToken ct)
+        Guid workspaceId, string workspaceName, string email, string password, CancellationToken ct)
     {
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == User.Normalize(email), ct))
+        if (await db.Workspaces.AnyAsync(w => w.Id == workspaceId, ct) || await db.Users.AnyAsync(u => u.NormalizedEmail == User.Normalize(email), ct))
         {
             return;
         }
@@ -81,7 +81,7 @@ public static class AuthDbSeed
         var now = time.GetUtcNow();
         var user = new User { Id = Guid.CreateVersion7(now), Email = email, NormalizedEmail = User.Normalize(email), PasswordHash = "", CreatedAt = now };
         user.PasswordHash = hasher.HashPassword(user, password);
-        var workspace = new Workspace { Id = Guid.CreateVersion7(now), Name = workspaceName, CreatedAt = now };
+        var workspace = new Workspace { Id = workspaceId, Name = workspaceName, CreatedAt = now };
         db.AddRange(user, workspace, new Membership { UserId = user.Id, WorkspaceId = workspace.Id, Role = WorkspaceRoles.Owner, CreatedAt = now });
         await db.SaveChangesAsync(ct);
     }
