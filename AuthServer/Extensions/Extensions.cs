@@ -125,6 +125,7 @@ internal static class Extensions
 
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
+                    .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)

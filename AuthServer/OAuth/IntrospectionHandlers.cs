@@ -32,7 +32,7 @@ public sealed class IntrospectionCallerHandler(Microsoft.Extensions.Options.IOpt
 
         var isResourceServer = options.Value.ResourceServerClients.Contains(caller, StringComparer.Ordinal);
         var isPresenter = principal.HasPresenter(caller) || string.Equals(principal.GetClaim(Claims.ClientId), caller, StringComparison.Ordinal);
-        if (!(isResourceServer && principal.HasTokenType(TokenTypeHints.AccessToken)) && !isPresenter)
+        if (!(isResourceServer && principal.HasTokenType(TokenTypeIdentifiers.AccessToken)) && !isPresenter)
         {
             context.Reject(Errors.InvalidToken, "The client is not allowed to introspect this token.");
         }
@@ -61,7 +61,7 @@ public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOpt
     {
         var principal = context.GenericTokenPrincipal;
         var caller = context.Request.ClientId;
-        if (principal is null || caller is null || !principal.HasTokenType(TokenTypeHints.AccessToken)
+        if (principal is null || caller is null || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken)
             || !options.Value.ResourceServerClients.Contains(caller, StringComparer.Ordinal))
         {
             return ValueTask.CompletedTask;

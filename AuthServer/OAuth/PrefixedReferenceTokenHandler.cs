@@ -46,8 +46,8 @@ public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenM
             var random = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
             descriptor.ReferenceId = context.TokenType switch
             {
-                TokenTypeHints.AccessToken => CredentialFormats.OAuthAccessTokenPrefix + random,
-                TokenTypeHints.RefreshToken => CredentialFormats.OAuthRefreshTokenPrefix + random,
+                TokenTypeIdentifiers.AccessToken => CredentialFormats.OAuthAccessTokenPrefix + random,
+                TokenTypeIdentifiers.RefreshToken => CredentialFormats.OAuthRefreshTokenPrefix + random,
                 _ => random,
             };
         }

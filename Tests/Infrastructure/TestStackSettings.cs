@@ -20,5 +20,7 @@ internal static class TestStackSettings
 
     private static readonly (string Resource, string Name, string Value)[] Settings =
     [
+        // Every test registers its own OAuth clients from one address.
+        ("authserver", "OAuth__RegistrationPermitsPerMinute", "1000"),
     ];
 }
