@@ -26,5 +26,7 @@ internal static class TestStackSettings
         // so per-IP tests can speak for many client addresses.
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__0", "127.0.0.1"),
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__1", "::1"),
+        // Every test registers its own OAuth clients from one address.
+        ("authserver", "OAuth__RegistrationPermitsPerMinute", "1000"),
     ];
 }
