@@ -7,14 +7,14 @@ public interface IWorkspaceOwned
 }
 
 /// <summary>
-/// The demo workspaces' ids: the one place they are defined. <see cref="DemoStore"/> is the "Demo Store"
-/// the AuthServer seeds (configuration <c>DemoWorkspace:Id</c> may override it); <see cref="HarborGoods"/>
-/// is a second store whose data proves workspace isolation.
+/// The demo workspaces' ids, the same as the AuthServer's development seed: <see cref="DemoStore"/> is the
+/// "Demo Store" of owner@demo.store (configuration <c>DemoWorkspace:Id</c> may override it); <see cref="OtherStore"/>
+/// is a second store (<c>DemoWorkspace:SecondId</c>) whose data proves workspace isolation.
 /// </summary>
 public static class DemoWorkspaces
 {
-    public static readonly Guid DemoStore = new("3f5e2a10-6d2b-4c8e-9a51-7d0c4b2e8f01");
-    public static readonly Guid HarborGoods = new("b7c1d9e4-2f3a-4e6b-8c5d-1a9f0e7d3c22");
+    public static readonly Guid DemoStore = new("d3a0c0de-5700-4e00-8000-000000000001");
+    public static readonly Guid OtherStore = new("d3a0c0de-5700-4e00-8000-000000000002");
 }
 
 public sealed class WorkspaceSettings : IWorkspaceOwned

@@ -14,7 +14,7 @@ public sealed class DemoWorkspaceOptions
 
     public Guid Id { get; set; } = DemoWorkspaces.DemoStore;
 
-    public Guid SecondId { get; set; } = DemoWorkspaces.HarborGoods;
+    public Guid SecondId { get; set; } = DemoWorkspaces.OtherStore;
 }
 
 /// <summary>
@@ -41,7 +41,7 @@ public static class StoreSeed
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
 
         await SeedWorkspaceAsync(db, DemoStore(options.Id, now), ct);
-        await SeedWorkspaceAsync(db, HarborGoods(options.SecondId, now), ct);
+        await SeedWorkspaceAsync(db, OtherStore(options.SecondId, now), ct);
 
         await transaction.CommitAsync(ct);
     }
@@ -117,12 +117,12 @@ public static class StoreSeed
         ],
         team: [("owner@demo.store", WorkspaceRoles.Owner), ("ops@demo.store", WorkspaceRoles.Admin), ("support@demo.store", WorkspaceRoles.Member)]);
 
-    private static WorkspaceSeed HarborGoods(Guid ws, DateTimeOffset now) => Build(ws, now,
-        name: "Harbor Goods", subdomain: "harbor-goods", email: "owner@harbor.goods", theme: "harbor", customDomain: "shop.harbor.goods",
+    private static WorkspaceSeed OtherStore(Guid ws, DateTimeOffset now) => Build(ws, now,
+        name: "Other Store", subdomain: "other-store", email: "owner@other.store", theme: "harbor", customDomain: "shop.other.store",
         products: [("Brass Compass", 74.00m), ("Rope Bracelet", 18.00m), ("Sea Glass Lamp", 210.00m)],
         customers: [("Ishmael Starbuck", "ishmael@example.org"), ("Ahab Peleg", "ahab@example.org"), ("Queequeg Bildad", "queequeg@example.org")],
         orderStates: [OrderState.Pending, OrderState.Paid, OrderState.Paid, OrderState.Fulfilled, OrderState.Refunded, OrderState.Cancelled],
-        team: [("owner@harbor.goods", WorkspaceRoles.Owner)]);
+        team: [("owner@other.store", WorkspaceRoles.Owner)]);
 
     private static WorkspaceSeed Build(
         Guid ws, DateTimeOffset now, string name, string subdomain, string email, string theme, string customDomain,
