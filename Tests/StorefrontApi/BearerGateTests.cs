@@ -144,8 +144,9 @@ public sealed class BearerGateTests(PlatformFixture platform)
         var requirement = fulfill.GetProperty("security")[0].GetProperty("AgentBearer");
         Assert.Equal(ScopeCatalogue.WriteOrders, Assert.Single(requirement.EnumerateArray()).GetString());
 
-        using var scalar = await client.GetAsync("/scalar");
+        using var scalar = await client.GetAsync("/scalar/");
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        Assert.Contains("/openapi/v1.json", await scalar.Content.ReadAsStringAsync());
     }
 
     private string BaseUrl => platform.Endpoint("storefrontapi").ToString().TrimEnd('/');
