@@ -7,14 +7,14 @@ public interface IWorkspaceOwned
 }
 
 /// <summary>
-/// The demo workspaces' ids, the same as the AuthServer's development seed: <see cref="DemoStore"/> is the
-/// "Demo Store" of owner@demo.store (configuration <c>DemoWorkspace:Id</c> may override it); <see cref="OtherStore"/>
-/// is a second store (<c>DemoWorkspace:SecondId</c>) whose data proves workspace isolation.
+/// The demo workspaces, the same as the AuthServer's development seed (Shared/Development/DemoWorkspace.cs):
+/// <see cref="DemoStore"/> is the "Demo Store" of owner@demo.store (configuration <c>DemoWorkspace:Id</c> may override
+/// it); <see cref="OtherStore"/> is a second store (<c>DemoWorkspace:SecondId</c>) whose data proves workspace isolation.
 /// </summary>
 public static class DemoWorkspaces
 {
-    public static readonly Guid DemoStore = new("d3a0c0de-5700-4e00-8000-000000000001");
-    public static readonly Guid OtherStore = new("d3a0c0de-5700-4e00-8000-000000000002");
+    public static readonly Guid DemoStore = Shared.Development.DemoWorkspace.Id;
+    public static readonly Guid OtherStore = Shared.Development.DemoWorkspace.OtherId;
 }
 
 public sealed class WorkspaceSettings : IWorkspaceOwned

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -94,7 +95,7 @@ public static class StoreSeed
         List<ActivityEvent> Activity);
 
     private static WorkspaceSeed DemoStore(Guid ws, DateTimeOffset now) => Build(ws, now,
-        name: "Demo Store", subdomain: "demo-store", email: "owner@demo.store", theme: "aurora", customDomain: "shop.demo.store",
+        name: DemoWorkspace.Name, subdomain: "demo-store", email: DemoWorkspace.DefaultOwnerEmail, theme: "aurora", customDomain: "shop.demo.store",
         products:
         [
             ("Linen Shirt", 59.00m), ("Canvas Tote", 24.50m), ("Wool Beanie", 19.99m), ("Leather Belt", 45.00m),
@@ -115,10 +116,10 @@ public static class StoreSeed
             OrderState.Fulfilled, OrderState.Fulfilled, OrderState.Refunded, OrderState.Refunded, OrderState.Cancelled,
             OrderState.Cancelled, OrderState.Paid, OrderState.Fulfilled, OrderState.Pending,
         ],
-        team: [("owner@demo.store", WorkspaceRoles.Owner), ("ops@demo.store", WorkspaceRoles.Admin), ("support@demo.store", WorkspaceRoles.Member)]);
+        team: [(DemoWorkspace.DefaultOwnerEmail, WorkspaceRoles.Owner), ("ops@demo.store", WorkspaceRoles.Admin), ("support@demo.store", WorkspaceRoles.Member)]);
 
     private static WorkspaceSeed OtherStore(Guid ws, DateTimeOffset now) => Build(ws, now,
-        name: "Other Store", subdomain: "other-store", email: "owner@other.store", theme: "harbor", customDomain: "shop.other.store",
+        name: DemoWorkspace.OtherName, subdomain: "other-store", email: "owner@other.store", theme: "harbor", customDomain: "shop.other.store",
         products: [("Brass Compass", 74.00m), ("Rope Bracelet", 18.00m), ("Sea Glass Lamp", 210.00m)],
         customers: [("Ishmael Starbuck", "ishmael@example.org"), ("Ahab Peleg", "ahab@example.org"), ("Queequeg Bildad", "queequeg@example.org")],
         orderStates: [OrderState.Pending, OrderState.Paid, OrderState.Paid, OrderState.Fulfilled, OrderState.Refunded, OrderState.Cancelled],

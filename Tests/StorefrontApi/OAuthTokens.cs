@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Development;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,8 +18,8 @@ namespace AlyAspire.Tests.StorefrontApi;
 /// </summary>
 public sealed partial class OAuthTokens(PlatformFixture platform)
 {
-    public const string OwnerEmail = "owner@demo.store";
-    public const string OwnerPassword = "AlyDemo!2026";
+    public const string OwnerEmail = DemoWorkspace.DefaultOwnerEmail;
+    public const string OwnerPassword = DemoWorkspace.DefaultOwnerPassword;
     private const string RedirectUri = "http://127.0.0.1:53682/callback";
 
     public enum Resource

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using AlyAspire.Shared.ApiKeys;
-using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 
@@ -23,8 +23,8 @@ public static class StorefrontAgents
     public const string MerchantPath = "/api/storefront/v1/merchant";
 
     /// <summary>The development seed's workspaces (AuthServer and StorefrontApi seed the same ids).</summary>
-    public static readonly Guid DemoStore = new("d3a0c0de-5700-4e00-8000-000000000001");
-    public static readonly Guid OtherStore = new("d3a0c0de-5700-4e00-8000-000000000002");
+    public static readonly Guid DemoStore = DemoWorkspace.Id;
+    public static readonly Guid OtherStore = DemoWorkspace.OtherId;
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Minted = new();
 
@@ -42,7 +42,7 @@ public static class StorefrontAgents
     public static Task<string> ApiKeyAsync(this PlatformFixture platform, Guid workspaceId, IReadOnlyList<string> scopes) =>
         Minted.GetOrAdd($"key|{workspaceId}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
         {
-            var keys = await platform.KeyServiceAsync();
+            var keys = await platform.ApiKeyClientAsync();
             var created = await keys.CreateAsync(workspaceId, new CreateApiKeyRequest($"storefront tests {Guid.NewGuid():N}", scopes, null),
                 new ApiKeyActor("user:storefront-tests", ScopeCatalogue.Names, null));
             return created.Secret;
@@ -51,13 +51,6 @@ public static class StorefrontAgents
     public static Task<string> OAuthTokenAsync(this PlatformFixture platform, IReadOnlyList<string> scopes, OAuthTokens.Resource resource) =>
         Minted.GetOrAdd($"oauth|{resource}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(
             () => new OAuthTokens(platform).IssueAsync(scopes, resource))).Value;
-
-    public static async Task<ApiKeyClient> KeyServiceAsync(this PlatformFixture platform)
-    {
-        var http = platform.CreateClient("keyservice");
-        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
-        return new ApiKeyClient(http);
-    }
 
     /// <summary>A client of the storefront's shared (replicated) endpoint, with or without a bearer.</summary>
     public static HttpClient Storefront(this PlatformFixture platform, string? bearer = null)

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 
@@ -14,13 +15,12 @@ namespace AlyAspire.Bench.Storefront;
 internal static partial class BenchCredentials
 {
     private const string RedirectUri = "http://127.0.0.1:53682/callback";
-    private static readonly Guid DemoStore = new("d3a0c0de-5700-4e00-8000-000000000001");
 
     public static async Task<string> ApiKeyAsync(BenchStack stack)
     {
         using var http = new HttpClient { BaseAddress = stack.Endpoint("keyservice") };
         http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync("internal-service-key"));
-        var created = await new ApiKeyClient(http).CreateAsync(DemoStore, new CreateApiKeyRequest("benchmark", [ScopeCatalogue.ReadOrders], null),
+        var created = await new ApiKeyClient(http).CreateAsync(DemoWorkspace.Id, new CreateApiKeyRequest("benchmark", [ScopeCatalogue.ReadOrders], null),
             new ApiKeyActor("user:benchmark", ScopeCatalogue.Names, null));
         return created.Secret;
     }
@@ -31,8 +31,8 @@ internal static partial class BenchCredentials
         using var auth = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = stack.Endpoint("authserver") };
 
         var login = HiddenFields(await auth.GetStringAsync("/account/login"));
-        login["Email"] = "owner@demo.store";
-        login["Password"] = "AlyDemo!2026";
+        login["Email"] = DemoWorkspace.DefaultOwnerEmail;
+        login["Password"] = DemoWorkspace.DefaultOwnerPassword;
         Expect(await auth.PostAsync("/account/login", new FormUrlEncodedContent(login)), HttpStatusCode.Redirect, "sign-in");
 
         var registration = await auth.PostAsJsonAsync("/oauth/register", new
