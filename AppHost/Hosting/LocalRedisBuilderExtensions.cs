@@ -18,9 +18,14 @@ public static class LocalRedisBuilderExtensions
         var dataDir = dataDirectory.Combine(name);
         Directory.CreateDirectory(dataDir);
 
-        var redisServer = builder.Configuration["AppHost:RedisServer"] is { Length: > 0 } configured
-            ? configured
-            : LocalProcess.Find("redis-server", "/usr/bin", "/usr/local/bin");
+        // AppHost:RedisServer names a redis-server binary, or "garnet" to use Garnet even where Redis is installed.
+        var configured = builder.Configuration["AppHost:RedisServer"];
+        var redisServer = configured switch
+        {
+            "garnet" => null,
+            { Length: > 0 } path => path,
+            _ => LocalProcess.Find("redis-server", "/usr/bin", "/usr/local/bin"),
+        };
         var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
         var resource = redisServer is not null
             ? new LocalRedisResource(name, redisServer, dataDir, password.Resource, dataDir, "redis-server")
@@ -77,7 +82,7 @@ public static class LocalRedisBuilderExtensions
     {
         var password = await resource.PasswordParameter.GetValueAsync(ct);
         var contents = resource.Flavour == "garnet"
-            ? $$"""{ "AuthenticationMode": "Password", "Password": "{{password}}", "EnableAOF": true, "CheckpointDir": "{{resource.DataDirectory}}", "LogDir": "{{resource.DataDirectory}}", "Recover": true }"""
+            ? $$"""{ "AuthenticationMode": "Password", "Password": "{{password}}", "EnableAOF": true, "CheckpointDir": "{{resource.DataDirectory}}", "Recover": true }"""
             : $"requirepass {password}\nprotected-mode yes\nsave \"\"\n";
         await File.WriteAllTextAsync(configFile, contents, ct);
         LocalDataDirectory.RestrictToOwner(configFile);

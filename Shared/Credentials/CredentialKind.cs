@@ -25,6 +25,20 @@ public static class CredentialFormats
     /// <summary>The same cookie's name where the <c>__Host-</c> prefix cannot be used (plain-http loopback development).</summary>
     public const string DevelopmentSessionCookieName = "aly_session";
 
+    /// <summary>
+    /// The form in which a secret may be shown (logs, pages, console output): its prefix, four characters,
+    /// an ellipsis and its last four characters, e.g. <c>aly_a8d9…e3c7</c>. Never enough to use it.
+    /// </summary>
+    public static string DisplayForm(string secret)
+    {
+        var prefix = secret.StartsWith(OAuthAccessTokenPrefix, StringComparison.Ordinal) ? OAuthAccessTokenPrefix
+            : secret.StartsWith(OAuthRefreshTokenPrefix, StringComparison.Ordinal) ? OAuthRefreshTokenPrefix
+            : secret.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix
+            : string.Empty;
+        var body = secret.AsSpan(prefix.Length);
+        return body.Length < 12 ? prefix + "…" : $"{prefix}{body[..4]}…{body[^4..]}";
+    }
+
     /// <summary>Classifies a bearer string by its form.</summary>
     public static CredentialKind Classify(ReadOnlySpan<char> bearer)
     {

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AlyAspire.Tests.Infrastructure;
+
+/// <summary>The protocol side of an OAuth client for tests: registration, PKCE, authorization URL, token requests.</summary>
+public sealed class OAuthTestClient(HttpClient authServer)
+{
+    public const string LoopbackRedirectUri = "http://127.0.0.1:53682/callback";
+
+    public async Task<string> RegisterPublicClientAsync(string redirectUri = LoopbackRedirectUri, string scope = "read:orders")
+    {
+        using var response = await authServer.PostAsJsonAsync("/oauth/register", new
+        {
+            client_name = "End-to-end test agent",
+            redirect_uris = new[] { redirectUri },
+            grant_types = new[] { "authorization_code", "refresh_token" },
+            response_types = new[] { "code" },
+            token_endpoint_auth_method = "none",
+            scope,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("client_id").GetString()!;
+    }
+
+    public static Pkce NewPkce()
+    {
+        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        return new Pkce(verifier, challenge, WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)));
+    }
+
+    public Uri AuthorizeUrl(string clientId, Pkce pkce, string scope, string redirectUri = LoopbackRedirectUri, string? resource = null)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = scope,
+            ["state"] = pkce.State,
+            ["code_challenge"] = pkce.Challenge,
+            ["code_challenge_method"] = "S256",
+        };
+        if (resource is not null)
+        {
+            query["resource"] = resource;
+        }
+
+        return new Uri(authServer.BaseAddress!, QueryHelpers.AddQueryString("/oauth/authorize", query));
+    }
+
+    public async Task<JsonElement> RedeemCodeAsync(string clientId, string code, Pkce pkce, string redirectUri = LoopbackRedirectUri)
+    {
+        using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = clientId,
+            ["code_verifier"] = pkce.Verifier,
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    public sealed record Pkce(string Verifier, string Challenge, string State);
+}
