@@ -26,12 +26,16 @@ var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
 
+// The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
+// HTTP/2-only endpoint, so decisions get their own endpoint ("grpc") beside the HTTP/1.1 one (health, admin).
 var rateLimiter = builder.AddProject<Projects.RateLimiter>("ratelimiter")
+    .WithHttpEndpoint(port: 5401, name: "grpc")
     .WithReference(limitsDb).WaitFor(limitsDb)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Internal__ServiceKey", serviceKey)
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
+rateLimiter.WithEnvironment("RateLimiter__GrpcPort", rateLimiter.GetEndpoint("grpc").Property(EndpointProperty.TargetPort));
 
 var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithExternalHttpEndpoints()
