@@ -90,22 +90,23 @@ internal sealed class PkceFlow(AgentSettings settings, StepReport report)
         }
 
         var callback = await callbackTask.WaitAsync(TimeSpan.FromMinutes(5), ct);
-        if (callback["error"] is { Count: > 0 } error)
+        string Parameter(string name) => callback.TryGetValue(name, out var value) ? value.ToString() : string.Empty;
+        if (Parameter("error") is { Length: > 0 } error)
         {
-            throw new AgentStepFailedException($"authorization refused: {error} {callback["error_description"]}");
+            throw new AgentStepFailedException($"authorization refused: {error} {Parameter("error_description")}");
         }
 
-        if (callback["state"] != state)
+        if (Parameter("state") != state)
         {
             throw new AgentStepFailedException("the redirect's state does not match the request's: possible CSRF");
         }
 
-        if (callback["iss"] != issuer)
+        if (Parameter("iss") != issuer)
         {
-            throw new AgentStepFailedException($"the redirect's iss ({callback["iss"]}) is not the issuer (RFC 9207)");
+            throw new AgentStepFailedException($"the redirect's iss ({Parameter("iss")}) is not the issuer (RFC 9207)");
         }
 
-        var code = callback["code"].ToString();
+        var code = Parameter("code");
         report.Pass("Authorization code received on the loopback redirect", "state ✓ iss ✓", stopwatch.Elapsed);
 
         // 5. Code exchange with the verifier.

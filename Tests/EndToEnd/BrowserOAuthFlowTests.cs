@@ -17,12 +17,12 @@ public sealed class BrowserOAuthFlowTests(PlatformFixture platform)
         var pkce = OAuthTestClient.NewPkce();
         await using var person = await BrowserPerson.StartAsync(platform);
 
-        var (query, consentShown) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders read:content"), "consent-page.png");
+        var (query, consentShown) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders read:content", person.RedirectUri), "consent-page.png");
 
         Assert.True(consentShown, "a first authorization must ask for consent");
         Assert.Equal(pkce.State, query["state"].ToString());
         Assert.False(string.IsNullOrEmpty(query["iss"]), "the redirect must carry iss (RFC 9207)");
-        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce);
+        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce, person.RedirectUri);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         Assert.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, accessToken);
         Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, accessToken));
@@ -36,7 +36,7 @@ public sealed class BrowserOAuthFlowTests(PlatformFixture platform)
         var clientId = await oauth.RegisterPublicClientAsync(scope: "read:orders write:orders");
         await using var person = await BrowserPerson.StartAsync(platform);
 
-        await person.Page.GotoAsync(oauth.AuthorizeUrl(clientId, OAuthTestClient.NewPkce(), "read:orders write:orders").ToString());
+        await person.Page.GotoAsync(oauth.AuthorizeUrl(clientId, OAuthTestClient.NewPkce(), "read:orders write:orders", person.RedirectUri).ToString());
         await person.SignInIfAskedAsync();
         await person.Page.WaitForSelectorAsync("button[name=decision][value=allow]");
 

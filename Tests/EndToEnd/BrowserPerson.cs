@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AlyAspire.Shared.Development;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
@@ -8,12 +10,15 @@ namespace AlyAspire.Tests.EndToEnd;
 
 /// <summary>
 /// A person at the AuthServer in headless Chromium: signs in, answers consent, uses the dashboard pages.
-/// The agent's loopback redirect (<see cref="OAuthTestClient.LoopbackRedirectUri"/>) is played by the browser's router.
+/// The agent's side of the redirect is a real loopback listener on an ephemeral port (<see cref="RedirectUri"/>), as
+/// an agent has: the registered loopback URI matches any port (RFC 8252 §7.3).
 /// </summary>
 public sealed class BrowserPerson : IAsyncDisposable
 {
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
+    private readonly HttpListener _listener;
+    private readonly Task _listening;
     private TaskCompletionSource<Uri> _redirect = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BrowserPerson(IPlaywright playwright, IBrowser browser, IPage page, Uri authServer)
@@ -22,7 +27,18 @@ public sealed class BrowserPerson : IAsyncDisposable
         _browser = browser;
         Page = page;
         AuthServer = authServer;
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        RedirectUri = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/callback";
+        probe.Stop();
+        _listener = new HttpListener();
+        _listener.Prefixes.Add(RedirectUri + "/");
+        _listener.Start();
+        _listening = ListenAsync();
     }
+
+    /// <summary>The agent's loopback redirect URI for authorization requests and code redemption.</summary>
+    public string RedirectUri { get; }
 
     public IPage Page { get; }
 
@@ -32,13 +48,29 @@ public sealed class BrowserPerson : IAsyncDisposable
     {
         var (playwright, browser) = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        var person = new BrowserPerson(playwright, browser, page, platform.Endpoint("authserver"));
-        await page.RouteAsync("http://127.0.0.1:53682/**", async route =>
+        return new BrowserPerson(playwright, browser, page, platform.Endpoint("authserver"));
+    }
+
+    private async Task ListenAsync()
+    {
+        while (_listener.IsListening)
         {
-            person._redirect.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<p>Signed in.</p>" });
-        });
-        return person;
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return; // stopped
+            }
+
+            _redirect.TrySetResult(context.Request.Url!);
+            var page = "<!doctype html><title>Agent</title><p>Signed in.</p>"u8.ToArray();
+            context.Response.ContentType = "text/html";
+            await context.Response.OutputStream.WriteAsync(page);
+            context.Response.Close();
+        }
     }
 
     /// <summary>Opens a dashboard page, signing in as the development owner when the sign-in page comes up.</summary>
@@ -84,11 +116,16 @@ public sealed class BrowserPerson : IAsyncDisposable
         }
 
         var callback = await redirected.WaitAsync(TimeSpan.FromSeconds(30));
+        // Let the browser finish arriving at the (routed) redirect before anything navigates again.
+        await Page.WaitForURLAsync(url => url.StartsWith(RedirectUri, StringComparison.Ordinal));
         return (QueryHelpers.ParseQuery(callback.Query), consentShown);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _listener.Stop();
+        await _listening;
+        _listener.Close();
         await _browser.DisposeAsync();
         _playwright.Dispose();
     }

@@ -43,8 +43,8 @@ public sealed class DashboardRevocationTests(PlatformFixture platform)
         var clientId = await oauth.RegisterPublicClientAsync(scope: "read:orders");
         var pkce = OAuthTestClient.NewPkce();
         await using var person = await BrowserPerson.StartAsync(platform);
-        var (query, _) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders"));
-        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce);
+        var (query, _) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders", person.RedirectUri));
+        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce, person.RedirectUri);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, accessToken));

@@ -18,14 +18,14 @@ public sealed class RestartRecoveryTests(PlatformFixture platform)
         var clientId = await oauth.RegisterPublicClientAsync(scope: "read:orders");
         var pkce = OAuthTestClient.NewPkce();
         await using var person = await BrowserPerson.StartAsync(platform);
-        var (query, consentShown) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders"));
+        var (query, consentShown) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders", person.RedirectUri));
         Assert.True(consentShown);
-        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce);
+        var tokens = await oauth.RedeemCodeAsync(clientId, query["code"]!, pkce, person.RedirectUri);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
 
-        await platform.RestartAsync("authserver");
         await platform.RestartAsync("keyservice");
+        await platform.RestartAsync("authserver");
 
         // The AuthServer still knows the token (its store and its keys survived), not just the gate's cache.
         Assert.True(AuthServer.AuthServerSteps.IsActive(await AuthServer.AuthServerSteps.IntrospectAsync(platform, accessToken)));
@@ -46,9 +46,9 @@ public sealed class RestartRecoveryTests(PlatformFixture platform)
         // The consent is remembered: the same request goes straight back to the client, and the person's
         // dashboard session (a JWT under a persisted key) is still valid.
         var again = OAuthTestClient.NewPkce();
-        var (secondQuery, consentAgain) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, again, "read:orders"));
+        var (secondQuery, consentAgain) = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, again, "read:orders", person.RedirectUri));
         Assert.False(consentAgain, "a remembered consent must not be asked again after a restart");
-        var secondTokens = await oauth.RedeemCodeAsync(clientId, secondQuery["code"]!, again);
+        var secondTokens = await oauth.RedeemCodeAsync(clientId, secondQuery["code"]!, again, person.RedirectUri);
         Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, secondTokens.GetProperty("access_token").GetString()!));
     }
 }

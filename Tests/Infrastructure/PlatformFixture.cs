@@ -76,15 +76,28 @@ public sealed class PlatformFixture : IAsyncLifetime
             ?? throw new InvalidOperationException($"The parameter {name} has no value.");
     }
 
-    /// <summary>Restarts a resource through the test host and waits until it is running and healthy again.</summary>
+    /// <summary>
+    /// Restarts a resource through the test host and waits until the new process is running and healthy: a snapshot
+    /// started after the restart was asked for, and for services their own <c>/health</c> answering 200 (right after a
+    /// restart the snapshot can still carry the old process's health).
+    /// </summary>
     public async Task RestartAsync(string resource)
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        var requestedAt = DateTime.UtcNow.AddSeconds(-1);
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, cts.Token);
         Assert.True(result.Success, $"Restarting {resource} failed: {result.Message}");
         await App.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                 && e.Snapshot.StartTimeStamp >= requestedAt
+                 && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
             cts.Token);
+        if (Services.Contains(resource))
+        {
+            using var client = CreateClient(resource);
+            await Eventually.SucceedsAsync(async () =>
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health", cts.Token)).StatusCode), StartTimeout);
+        }
     }
 }
 
