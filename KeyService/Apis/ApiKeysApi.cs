@@ -60,7 +60,7 @@ public static partial class ApiKeysApi
             return invalid;
         }
 
-        var key = await FindKeyAsync(services, workspaceId, keyId, tracked: false, ct);
+        var key = await FindKeyAsync(services, workspaceId, keyId, ct);
         return key is null ? KeyNotFound(keyId) : TypedResults.Ok(ToSummary(key));
     }
 
@@ -136,7 +136,7 @@ public static partial class ApiKeysApi
         };
         key.Secrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), Hash = services.Hasher.Hash(secret), CreatedAt = now });
         services.Db.ApiKeys.Add(key);
-        services.Db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Created, actor, now));
+        services.Db.ApiKeyAuditRecords.Add(Audit(key.Id, key.WorkspaceId, ApiKeyAuditActions.Created, actor, now));
         await services.Db.SaveChangesAsync(ct);
 
         LogKeyChanged(services.Logger, ApiKeyAuditActions.Created, key.Id, workspaceId, actor.Actor);
@@ -162,19 +162,21 @@ public static partial class ApiKeysApi
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var key = await FindKeyAsync(services, workspaceId, keyId, tracked: true, ct);
+                var now = services.Time.GetStoredUtcNow();
+                // One conditional UPDATE: atomic against a concurrent roll or revoke (it takes the row's lock).
+                var revokedNow = await db.ApiKeys
+                    .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, actor.Actor), ct);
+                if (revokedNow == 1)
+                {
+                    db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Revoked, actor, now));
+                    await db.SaveChangesAsync(ct);
+                }
+
+                var key = await FindKeyAsync(services, workspaceId, keyId, ct);
                 if (key is null)
                 {
                     return null;
-                }
-
-                if (!key.IsRevoked)
-                {
-                    var now = services.Time.GetStoredUtcNow();
-                    key.RevokedAt = now;
-                    key.RevokedBy = actor.Actor;
-                    db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Revoked, actor, now));
-                    await db.SaveChangesAsync(ct);
                 }
 
                 // Also for a key revoked before: re-asserts a marker that may have lapsed.
@@ -202,6 +204,11 @@ public static partial class ApiKeysApi
         }
     }
 
+    /// <summary>
+    /// A new current secret; every older secret still working ends at the grace expiry at the latest. The key row is
+    /// updated first, conditionally, so concurrent rolls and revokes serialise on its lock and a revoked key never
+    /// gains a secret.
+    /// </summary>
     public static async Task<Results<Ok<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> RollKeyAsync(
         Guid workspaceId, Guid keyId, RollApiKeyRequest? request, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
@@ -216,18 +223,40 @@ public static partial class ApiKeysApi
             return Invalid(new() { ["gracePeriodHours"] = [$"The grace period must be between 0 and {ApiKeyRollGrace.MaxHours} hours."] });
         }
 
-        var now = services.Time.GetStoredUtcNow();
-        var since = UsageSince(services.Time);
-        var key = await services.Db.ApiKeys
-            .Include(k => k.Secrets.Where(s => s.GraceExpiresAt == null || s.GraceExpiresAt > now))
-            .Include(k => k.Usage.Where(u => u.Day >= since))
-            .SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
+        var db = services.Db;
+        var secret = ApiKeyFormat.Generate();
+        var (displayPrefix, displaySuffix) = ApiKeyFormat.DisplayParts(secret);
+        var hash = services.Hasher.Hash(secret);
+        var (rolled, key) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = services.Time.GetStoredUtcNow();
+            var graceEnd = now.AddHours(graceHours);
+            var rolled = await db.ApiKeys
+                .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.DisplayPrefix, displayPrefix).SetProperty(k => k.DisplaySuffix, displaySuffix), ct);
+            if (rolled == 1)
+            {
+                await db.ApiKeySecrets
+                    .Where(s => s.ApiKeyId == keyId && (s.GraceExpiresAt == null || s.GraceExpiresAt > graceEnd))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.GraceExpiresAt, graceEnd), ct);
+                db.ApiKeySecrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), ApiKeyId = keyId, Hash = hash, CreatedAt = now });
+                db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Rolled, actor, now));
+                await db.SaveChangesAsync(ct);
+            }
+
+            var key = await FindKeyAsync(services, workspaceId, keyId, ct);
+            await transaction.CommitAsync(ct);
+            return (rolled == 1, key);
+        });
+
         if (key is null)
         {
             return KeyNotFound(keyId);
         }
 
-        if (key.IsRevoked || key.ExpiresAt <= now)
+        if (!rolled)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
@@ -235,19 +264,6 @@ public static partial class ApiKeysApi
                 title: "Key cannot be rolled.",
                 detail: key.IsRevoked ? "A revoked key cannot be rolled." : "An expired key cannot be rolled.");
         }
-
-        // Every secret still working ends at the grace expiry at the latest; the new one becomes current.
-        var graceEnd = now.AddHours(graceHours);
-        foreach (var old in key.Secrets)
-        {
-            old.GraceExpiresAt = old.GraceExpiresAt is { } earlier && earlier < graceEnd ? earlier : graceEnd;
-        }
-
-        var secret = ApiKeyFormat.Generate();
-        (key.DisplayPrefix, key.DisplaySuffix) = ApiKeyFormat.DisplayParts(secret);
-        services.Db.ApiKeySecrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), ApiKeyId = key.Id, Hash = services.Hasher.Hash(secret), CreatedAt = now });
-        services.Db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Rolled, actor, now));
-        await services.Db.SaveChangesAsync(ct);
 
         try
         {
@@ -314,12 +330,12 @@ public static partial class ApiKeysApi
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
 
-    private static async Task<ApiKey?> FindKeyAsync(ApiKeyServices services, Guid workspaceId, Guid keyId, bool tracked, CancellationToken ct)
+    private static async Task<ApiKey?> FindKeyAsync(ApiKeyServices services, Guid workspaceId, Guid keyId, CancellationToken ct)
     {
         var since = UsageSince(services.Time);
-        var query = services.Db.ApiKeys.Include(k => k.Usage.Where(u => u.Day >= since));
         // The workspace is part of every lookup: another workspace's key id is simply not found.
-        return await (tracked ? query : query.AsNoTracking())
+        return await services.Db.ApiKeys.AsNoTracking()
+            .Include(k => k.Usage.Where(u => u.Day >= since))
             .SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
     }
 
@@ -339,10 +355,10 @@ public static partial class ApiKeysApi
         key.RevokedBy,
         key.Usage.OrderBy(u => u.Day).Select(u => new ApiKeyDailyUsage(u.Day, u.Requests)).ToList());
 
-    private static ApiKeyAuditRecord Audit(ApiKey key, string action, ApiKeyActor actor, DateTimeOffset at) => new()
+    private static ApiKeyAuditRecord Audit(Guid keyId, Guid workspaceId, string action, ApiKeyActor actor, DateTimeOffset at) => new()
     {
-        ApiKeyId = key.Id,
-        WorkspaceId = key.WorkspaceId,
+        ApiKeyId = keyId,
+        WorkspaceId = workspaceId,
         Action = action,
         Actor = actor.Actor,
         SourceIp = actor.SourceIp,

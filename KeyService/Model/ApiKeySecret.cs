@@ -19,13 +19,4 @@ public sealed class ApiKeySecret
 
     /// <summary>Set when the key is rolled: the end of this secret's grace period.</summary>
     public DateTimeOffset? GraceExpiresAt { get; set; }
-
-    /// <summary>When this secret stops working: the earlier of the key's expiry and the grace expiry.</summary>
-    public DateTimeOffset? EffectiveExpiry =>
-        (ApiKey.ExpiresAt, GraceExpiresAt) switch
-        {
-            (null, var grace) => grace,
-            (var key, null) => key,
-            (var key, var grace) => key < grace ? key : grace,
-        };
 }

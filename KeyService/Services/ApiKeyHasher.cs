@@ -21,7 +21,9 @@ public sealed class ApiKeyHasher(IOptions<ApiKeyHashingOptions> options)
 
     public byte[] Hash(string secret)
     {
-        Span<byte> secretBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
+        // Keys are short (format-checked before they get here); anything longer goes to the heap, not the stack.
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        Span<byte> secretBytes = maxBytes <= 256 ? stackalloc byte[maxBytes] : new byte[maxBytes];
         var written = Encoding.UTF8.GetBytes(secret, secretBytes);
         var hash = HMACSHA256.HashData(_hashSecret, secretBytes[..written]);
         CryptographicOperations.ZeroMemory(secretBytes);

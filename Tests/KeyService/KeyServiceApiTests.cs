@@ -269,6 +269,24 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Concurrent_rolls_leave_exactly_one_current_secret()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+
+        var rolls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(0), actor)));
+        var verified = await Task.WhenAll(rolls.Select(r => keys.VerifyAsync(r.Secret)));
+
+        // Rolls serialise on the key's row: each one ends every secret before it, so only the last stays valid.
+        Assert.Single(verified, v => v.Valid);
+        Assert.All(verified.Where(v => !v.Valid), v => Assert.Equal(ApiKeyInvalidReasons.Expired, v.Reason));
+        Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(created.Secret)).Reason);
+    }
+
+    [Fact]
     public async Task A_key_of_one_workspace_is_not_found_from_another()
     {
         var keys = await platform.CreateApiKeyClientAsync();

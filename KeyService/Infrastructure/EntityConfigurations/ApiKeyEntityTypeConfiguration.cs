@@ -33,7 +33,6 @@ internal sealed class ApiKeySecretEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(s => s.Hash).HasColumnType("bytea").IsRequired();
         // Verification is one read through this index.
         builder.HasIndex(s => s.Hash).IsUnique();
-        builder.Ignore(s => s.EffectiveExpiry);
     }
 }
 
