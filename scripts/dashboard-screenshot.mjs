@@ -21,11 +21,11 @@ try {
   await page.screenshot({ path: `${outDir}/dashboard-resources.png`, fullPage: true });
 
   await page.goto(`${base}/traces`);
-  await page.getByText('storefrontapi').first().waitFor({ timeout: 60000 });
+  await page.getByText('/api/storefront/v1/merchant/orders').first().waitFor({ timeout: 60000 });
   await page.screenshot({ path: `${outDir}/dashboard-traces.png`, fullPage: true });
 
   // The newest StorefrontApi trace of an orders request, with its span tree.
-  const trace = page.locator('a', { hasText: 'GET /api/storefront/v1/merchant/orders' }).first();
+  const trace = page.getByText('/api/storefront/v1/merchant/orders').first();
   if (await trace.count() > 0) {
     await trace.click();
     await page.waitForTimeout(3000);

@@ -32,4 +32,6 @@ fi
 for _ in 1 2 3; do curl -s -o /dev/null -w "GET /orders -> %{http_code}\n" -H "Authorization: Bearer $key" http://localhost:5200/api/storefront/v1/merchant/orders; done
 sleep 5 # telemetry export interval
 
-NODE_PATH="$tools/node_modules" node scripts/dashboard-screenshot.mjs "$login" "$out"
+# ES modules resolve packages from the script's own folder, so the script runs from beside its node_modules.
+cp scripts/dashboard-screenshot.mjs "$tools/"
+node "$tools/dashboard-screenshot.mjs" "$login" "$out"
