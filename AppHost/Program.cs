@@ -26,12 +26,16 @@ var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
 
+// The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
+// HTTP/2-only endpoint, so decisions get their own endpoint ("grpc") beside the HTTP/1.1 one (health, admin).
 var rateLimiter = builder.AddProject<Projects.RateLimiter>("ratelimiter")
+    .WithHttpEndpoint(port: 5401, name: "grpc")
     .WithReference(limitsDb).WaitFor(limitsDb)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Internal__ServiceKey", serviceKey)
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
+rateLimiter.WithEnvironment("RateLimiter__GrpcPort", rateLimiter.GetEndpoint("grpc").Property(EndpointProperty.TargetPort));
 
 var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithExternalHttpEndpoints()
@@ -56,8 +60,10 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
 
-// The AuthServer names the platform's resource servers (RFC 8707) by their public URLs.
+// The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
+// its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).
 authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
+storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
 
 // A client of the platform, started on demand from the dashboard (or `dotnet run --project SampleAgent`).
 builder.AddProject<Projects.SampleAgent>("sampleagent")

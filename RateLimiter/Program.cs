@@ -1,4 +1,7 @@
+using AlyAspire.RateLimiter.Apis;
+using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Extensions;
+using AlyAspire.Shared.Internal;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,5 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapGrpcService<RateLimitDecisionService>().RequireAuthorization(InternalServiceAuthentication.Policy);
+app.MapWorkspaceLimitsApi();
 
 app.Run();

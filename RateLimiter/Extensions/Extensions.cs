@@ -1,4 +1,10 @@
+using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Infrastructure;
+using AlyAspire.RateLimiter.Limits;
+using AlyAspire.Shared.Internal;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AlyAspire.RateLimiter.Extensions;
 
@@ -8,6 +14,42 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<LimitsDbContext>("limitsdb");
         builder.Services.AddMigration<LimitsDbContext>();
-        builder.AddRedisClient("redis");
+
+        // Fail fast while Redis is down: a decision that waits is worse than one the caller makes locally.
+        builder.AddRedisClient("redis", configureOptions: options =>
+        {
+            options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+        });
+
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<WorkspaceLimitPolicies>();
+        builder.Services.AddSingleton<LimitPolicyChangeSignals>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LimitPolicyChangeSignals>());
+        builder.Services.AddSingleton<GcraDecisionStore>();
+        builder.Services.AddSingleton<RateLimitingMetrics>();
+
+        builder.Services.AddGrpc();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+        {
+            // Cleartext HTTP/2 (h2c, prior knowledge) needs an HTTP/2-only endpoint: without TLS there is no ALPN,
+            // so an Http1AndHttp2 endpoint serves HTTP/1.1 only. The AppHost names the port of that endpoint.
+            if (configuration.GetValue<int?>("RateLimiter:GrpcPort") is { } http2Port)
+            {
+                kestrel.ConfigureEndpointDefaults(endpoint =>
+                {
+                    if (endpoint.IPEndPoint?.Port == http2Port)
+                    {
+                        endpoint.Protocols = HttpProtocols.Http2;
+                    }
+                });
+            }
+        });
+        builder.Services.AddInternalServiceAuthentication();
     }
 }

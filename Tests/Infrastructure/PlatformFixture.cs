@@ -72,7 +72,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == name);
-        return await ((IValueProvider)parameter).GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
+        return await ((IValueProvider)parameter).GetValueAsync(default)
+            ?? throw new InvalidOperationException($"The parameter {name} has no value.");
     }
 
     /// <summary>Restarts a resource through the test host and waits until it is running and healthy again.</summary>

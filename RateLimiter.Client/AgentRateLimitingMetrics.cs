@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+using AlyAspire.RateLimiter.Client.Workspace;
+
+namespace AlyAspire.RateLimiter.Client;
+
+/// <summary>
+/// The agent surfaces' rate-limit instruments on the meter <c>AlyAspire.RateLimiting</c>: the pre-auth layer's
+/// and the local fallback's decisions (the RateLimiter counts its own), decisions made without the RateLimiter,
+/// and the round-trip time of a remote decision.
+/// </summary>
+public sealed class AgentRateLimitingMetrics
+{
+    public const string MeterName = "AlyAspire.RateLimiting";
+
+    private readonly Counter<long> _allowed;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _degraded;
+    private readonly Histogram<double> _duration;
+
+    public AgentRateLimitingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _allowed = meter.CreateCounter<long>("aly.rate_limit.allowed", "{request}", "Requests a limit layer allowed.");
+        _refused = meter.CreateCounter<long>("aly.rate_limit.refused", "{request}", "Requests a limit layer refused.");
+        _degraded = meter.CreateCounter<long>("aly.rate_limit.degraded_decisions", "{decision}", "Workspace decisions made without the RateLimiter, by failure mode.");
+        _duration = meter.CreateHistogram<double>("aly.rate_limit.client.duration", "s", "Round trip of one workspace decision to the RateLimiter.");
+    }
+
+    public void PreAuth(bool allowed) => (allowed ? _allowed : _refused).Add(1,
+        new KeyValuePair<string, object?>("layer", "pre-auth"), new KeyValuePair<string, object?>("source", "local"));
+
+    public void Degraded(WorkspaceRateLimitDecision decision)
+    {
+        _degraded.Add(1, new KeyValuePair<string, object?>("source", decision.Source.ToString()));
+        if (decision.Source == RateLimitDecisionSource.LocalFallback)
+        {
+            (decision.IsAllowed ? _allowed : _refused).Add(1,
+                new KeyValuePair<string, object?>("layer", "workspace"), new KeyValuePair<string, object?>("source", "local"));
+        }
+    }
+
+    public void RemoteDecision(TimeSpan elapsed, bool succeeded) =>
+        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", succeeded ? "decided" : "failed"));
+}

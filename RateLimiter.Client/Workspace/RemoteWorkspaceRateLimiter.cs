@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using AlyAspire.RateLimiter.Protos;
+using Grpc.Core;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AlyAspire.RateLimiter.Client.Workspace;
+
+/// <summary>
+/// Asks the RateLimiter (gRPC over one persistent HTTP/2 connection) for each decision. When it cannot
+/// answer within <see cref="AgentRateLimitingOptions.DecisionTimeout"/>, the configured
+/// <see cref="RateLimitFailureMode"/> decides instead, and keeps deciding for
+/// <see cref="AgentRateLimitingOptions.RemoteRetryInterval"/> so an outage costs one timeout, not one per request.
+/// </summary>
+public sealed partial class RemoteWorkspaceRateLimiter(
+    GrpcClientFactory clientFactory,
+    LocalWorkspaceRateLimiter fallback,
+    AgentRateLimitingMetrics metrics,
+    IOptions<AgentRateLimitingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<RemoteWorkspaceRateLimiter> logger) : IWorkspaceRateLimiter
+{
+    private readonly AgentRateLimitingOptions _options = options.Value;
+    private long _remoteRetryAtTicks;
+    private int _degraded;
+
+    public async ValueTask<WorkspaceRateLimitDecision> CheckAsync(string workspaceId, string? credentialId, int cost = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workspaceId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cost, 1);
+
+        if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
+        {
+            return Degrade(workspaceId, cost);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        CheckReply reply;
+        try
+        {
+            var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
+            // The deadline is the transport's own (it travels as grpc-timeout), hence the wall clock here.
+            reply = await client.CheckAsync(
+                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId ?? string.Empty, Cost = cost },
+                deadline: DateTime.UtcNow + _options.DecisionTimeout,
+                cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: false);
+            Volatile.Write(ref _remoteRetryAtTicks, (timeProvider.GetUtcNow() + _options.RemoteRetryInterval).UtcTicks);
+            if (Interlocked.Exchange(ref _degraded, 1) == 0)
+            {
+                LogRemoteUnavailable(logger, ex.StatusCode, _options.FailureMode, ex);
+            }
+
+            return Degrade(workspaceId, cost);
+        }
+
+        metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
+        if (Interlocked.Exchange(ref _degraded, 0) == 1)
+        {
+            LogRemoteResumed(logger);
+        }
+
+        return ToDecision(workspaceId, reply);
+    }
+
+    private WorkspaceRateLimitDecision ToDecision(string workspaceId, CheckReply reply)
+    {
+        var quotas = new RateLimitQuota[reply.Quotas.Count];
+        for (var i = 0; i < quotas.Length; i++)
+        {
+            var quota = reply.Quotas[i];
+            quotas[i] = new RateLimitQuota(quota.Policy, quota.Quota, quota.WindowSeconds, quota.Remaining, TimeSpan.FromMilliseconds(quota.ResetMilliseconds));
+            if (quota.Policy == "workspace")
+            {
+                fallback.Remember(workspaceId, quotas[i], quota.Burst);
+            }
+        }
+
+        RateLimitLayer? refusedBy = reply.Allowed ? null : reply.RefusedBy == "credential" ? RateLimitLayer.Credential : RateLimitLayer.Workspace;
+        return new WorkspaceRateLimitDecision(reply.Allowed, refusedBy, TimeSpan.FromMilliseconds(reply.RetryAfterMilliseconds), quotas, RateLimitDecisionSource.RateLimiter);
+    }
+
+    private WorkspaceRateLimitDecision Degrade(string workspaceId, int cost)
+    {
+        var decision = _options.FailureMode switch
+        {
+            RateLimitFailureMode.Open => new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, [], RateLimitDecisionSource.FailedOpen),
+            RateLimitFailureMode.Closed => new WorkspaceRateLimitDecision(false, null, _options.RemoteRetryInterval, [], RateLimitDecisionSource.FailedClosed),
+            _ => fallback.Check(workspaceId, cost),
+        };
+        metrics.Degraded(decision);
+        return decision;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "No limit decision from the RateLimiter ({StatusCode}); deciding with failure mode {FailureMode} until it answers again")]
+    private static partial void LogRemoteUnavailable(ILogger logger, StatusCode statusCode, RateLimitFailureMode failureMode, Exception exception);
+
+    [LoggerMessage(LogLevel.Information, "The RateLimiter answers again; durable workspace limits are back in force")]
+    private static partial void LogRemoteResumed(ILogger logger);
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+
+namespace AlyAspire.RateLimiter.Decisions;
+
+/// <summary>
+/// The RateLimiter's instruments on the meter <c>AlyAspire.RateLimiting</c> (exported by the service defaults):
+/// allowed and refused requests per layer, and how long a decision takes here (script round trip included).
+/// </summary>
+public sealed class RateLimitingMetrics
+{
+    public const string MeterName = "AlyAspire.RateLimiting";
+
+    private readonly Counter<long> _allowed;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _failed;
+    private readonly Histogram<double> _duration;
+
+    public RateLimitingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _allowed = meter.CreateCounter<long>("aly.rate_limit.allowed", "{request}", "Requests a limit layer allowed.");
+        _refused = meter.CreateCounter<long>("aly.rate_limit.refused", "{request}", "Requests a limit layer refused.");
+        _failed = meter.CreateCounter<long>("aly.rate_limit.decision.failures", "{decision}", "Decisions that could not be made (Redis or limitsdb unreachable).");
+        _duration = meter.CreateHistogram<double>("aly.rate_limit.decision.duration", "s", "Time the RateLimiter takes to make one decision.");
+    }
+
+    public void Record(Decision decision, TimeSpan elapsed)
+    {
+        if (decision.Allowed)
+        {
+            foreach (var bucket in decision.Buckets)
+            {
+                _allowed.Add(1, new KeyValuePair<string, object?>("layer", bucket.Policy));
+            }
+        }
+        else
+        {
+            _refused.Add(1, new KeyValuePair<string, object?>("layer", decision.RefusedBy));
+        }
+
+        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", decision.Allowed ? "allowed" : "refused"));
+    }
+
+    public void RecordFailure(string reason) => _failed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}
