@@ -132,7 +132,7 @@ internal static class Extensions
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)
                     .AddEventHandler(IntrospectionClaimsHandler.Descriptor);
 
-                var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough();
+                var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableErrorPassthrough();
                 if (isDevelopment)
                 {
                     // Plain http on loopback in development only; everywhere else OpenIddict insists on TLS.

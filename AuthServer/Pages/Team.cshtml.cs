@@ -1,14 +1,18 @@
+using System.Text.Json;
 using AlyAspire.AuthServer.Pages.Account;
+using AlyAspire.AuthServer.Pages.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
+using OpenIddict.Abstractions;
 
 namespace AlyAspire.AuthServer.Pages;
 
 public sealed record TeamMember(Guid UserId, string Email, string Role, DateTimeOffset Since);
 
 /// <summary>Members of the workspace and their roles; those allowed to manage the team invite and remove.</summary>
-public sealed class TeamModel(AccountService accounts) : DashboardPageModel
+public sealed class TeamModel(AccountService accounts, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens)
+    : DashboardPageModel
 {
     public IReadOnlyList<TeamMember> Members { get; private set; } = [];
 
@@ -74,11 +78,33 @@ public sealed class TeamModel(AccountService accounts) : DashboardPageModel
         }
         else
         {
+            await RevokeGrantsAsync(userId, ct);
             Message = "Member removed.";
         }
 
         await LoadAsync(ct);
         return Page();
+    }
+
+    /// <summary>What a removed member authorized in this workspace stops working with their membership.</summary>
+    private async Task RevokeGrantsAsync(Guid userId, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), ct))
+        {
+            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
+            if (properties.TryGetValue(AuthorizeModel.WorkspaceProperty, out var org) && org.ValueKind == JsonValueKind.String
+                && org.GetString() == WorkspaceId.ToString() && await authorizations.GetIdAsync(authorization, ct) is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            // Revokes the tokens, the authorization and signals the resource servers.
+            await tokens.RevokeByAuthorizationIdAsync(id, ct);
+        }
     }
 
     private async Task LoadAsync(CancellationToken ct) =>

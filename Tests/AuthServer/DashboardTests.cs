@@ -156,6 +156,7 @@ public sealed class DashboardTests(PlatformFixture platform)
         var removed = await (await owner.GetAsync("/team")).SubmitAsync(owner, removeForm, new());
         Assert.Equal(HttpStatusCode.OK, removed.Status);
         Assert.Equal("/account/login", (await member.GetAsync("/team")).Url.AbsolutePath);
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, tokens.GetProperty("access_token").GetString()!)));
     }
 
     [Fact]

@@ -42,6 +42,11 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
         using var response = await http.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("This authorization request cannot be processed", page);
+        Assert.Contains("invalid_request", page);
+        Assert.DoesNotContain("decision", page);
 
         using var unknownClient = await http.GetAsync(url.PathAndQuery.Replace(clientId, "client_unknown"));
         Assert.Equal(HttpStatusCode.BadRequest, unknownClient.StatusCode);

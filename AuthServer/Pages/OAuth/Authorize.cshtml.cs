@@ -44,8 +44,20 @@ public sealed class AuthorizeModel(
 
     public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
 
+    private string _userId = string.Empty;
+
+    private string? _email;
+
+    /// <summary>An error OpenIddict cannot send back to the client (unknown client, unregistered redirect URI…).</summary>
+    public OpenIddictResponse? Error { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        if (ErrorPage() is { } errorPage)
+        {
+            return errorPage;
+        }
+
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
         var session = await HttpContext.AuthenticateAsync(SessionAuthenticationHandler.SchemeName);
         if (!session.Succeeded || request.HasPromptValue(PromptValues.Login))
@@ -80,6 +92,11 @@ public sealed class AuthorizeModel(
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        if (ErrorPage() is { } errorPage)
+        {
+            return errorPage;
+        }
+
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
         var session = await HttpContext.AuthenticateAsync(SessionAuthenticationHandler.SchemeName);
         if (!session.Succeeded)
@@ -109,6 +126,22 @@ public sealed class AuthorizeModel(
         return await IssueAsync(request, chosen, authorizationId: null, ct);
     }
 
+    /// <summary>
+    /// With error pass-through, OpenIddict hands over the errors it must not redirect (the redirect URI is not
+    /// trusted): they are shown here, to the person, and never sent anywhere.
+    /// </summary>
+    private PageResult? ErrorPage()
+    {
+        if (HttpContext.GetOpenIddictServerResponse() is not { Error: not null } response)
+        {
+            return null;
+        }
+
+        Error = response;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
     /// <summary>Resolves the person's workspaces, the client and the requested scopes; a result means stop.</summary>
     private async Task<IActionResult?> LoadAsync(OpenIddictRequest request, ClaimsPrincipal person, CancellationToken ct)
     {
@@ -127,8 +160,8 @@ public sealed class AuthorizeModel(
         var source = Request.HasFormContentType ? Request.Form.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()))
             : Request.Query.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
         RequestParameters = source.Where(p => !ConsentFields.Contains(p.Key, StringComparer.Ordinal)).ToList();
-        HttpContext.Items[nameof(userId)] = userId;
-        HttpContext.Items["email"] = person.FindFirstValue(SessionClaimTypes.Email);
+        _userId = userId.ToString();
+        _email = person.FindFirstValue(SessionClaimTypes.Email);
         return null;
     }
 
@@ -136,8 +169,7 @@ public sealed class AuthorizeModel(
     {
         var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
         var applicationId = await applications.GetIdAsync(application!, ct);
-        var userId = HttpContext.Items["userId"]!.ToString()!;
-        await foreach (var authorization in authorizations.FindAsync(userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), ct))
+        await foreach (var authorization in authorizations.FindAsync(_userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), ct))
         {
             var properties = await authorizations.GetPropertiesAsync(authorization, ct);
             if (properties.TryGetValue(WorkspaceProperty, out var org) && org.ValueKind == JsonValueKind.String
@@ -152,13 +184,12 @@ public sealed class AuthorizeModel(
 
     private async Task<IActionResult> IssueAsync(OpenIddictRequest request, ConsentWorkspace workspace, string? authorizationId, CancellationToken ct)
     {
-        var userId = HttpContext.Items["userId"]!.ToString()!;
         var granted = request.GetScopes().Intersect(workspace.Scopes, StringComparer.Ordinal).ToImmutableArray();
         var resources = request.GetResources() is { Length: > 0 } named ? named : [oauth.Value.RestApiResource];
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, userId)
-            .SetClaim(Claims.Name, HttpContext.Items["email"]?.ToString())
+        identity.SetClaim(Claims.Subject, _userId)
+            .SetClaim(Claims.Name, _email)
             .SetClaim(AgentClaimTypes.WorkspaceId, workspace.WorkspaceId.ToString());
         identity.SetScopes(granted);
         identity.SetResources(resources);
@@ -172,7 +203,7 @@ public sealed class AuthorizeModel(
                 CreationDate = time.GetUtcNow(),
                 Principal = new ClaimsPrincipal(identity),
                 Status = Statuses.Valid,
-                Subject = userId,
+                Subject = _userId,
                 Type = AuthorizationTypes.Permanent,
             };
             // Remember what was asked for, so the same request later skips consent; what is granted stays limited by the role.

@@ -1,0 +1,79 @@
+using System.Net;
+using AlyAspire.Shared.Development;
+using AlyAspire.Shared.Scopes;
+using AlyAspire.Tests.Infrastructure;
+
+namespace AlyAspire.Tests.AuthServer;
+
+[Collection(PlatformCollection.Name)]
+public sealed class WorkspaceAndRestartTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_person_in_two_workspaces_picks_one_on_the_consent_page_and_gets_that_roles_scopes()
+    {
+        // Someone with their own workspace joins the demo store as an admin.
+        var email = $"two-hats-{Guid.NewGuid():N}@shop.example";
+        const string password = "two-hats-password";
+        using var person = new AuthServerBrowser(platform.Endpoint("authserver"));
+        var signup = await person.GetAsync("/account/signup");
+        await signup.SubmitAsync(person, signup.Form("WorkspaceName"), new() { ["WorkspaceName"] = "Second Hat", ["Email"] = email, ["Password"] = password });
+        var ownWorkspace = AuthServerStepsJwt.Org(person.SessionJwt!);
+
+        using var owner = new AuthServerBrowser(platform.Endpoint("authserver"));
+        await owner.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
+        var team = await owner.GetAsync("/team");
+        var invited = await team.SubmitAsync(owner, team.FormFor("Invite"), new() { ["email"] = email, ["role"] = WorkspaceRoles.Admin });
+        Assert.Equal(HttpStatusCode.OK, invited.Status);
+        Assert.Null(invited.Document!.QuerySelector("#one-time-password")); // an existing account keeps its password
+
+        using var http = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(http);
+        var clientId = await oauth.RegisterPublicClientAsync(scope: "read:orders manage:team");
+        var pkce = OAuthTestClient.NewPkce();
+        var consent = await person.GetAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders manage:team").PathAndQuery);
+        var picker = consent.Document!.QuerySelector("select[name=workspace]")!;
+        var offered = picker.QuerySelectorAll("option").Select(o => o.GetAttribute("value")).ToArray();
+        Assert.Contains(DemoWorkspace.Id.ToString(), offered);
+        Assert.Contains(ownWorkspace, offered);
+        Assert.Equal(2, offered.Length);
+
+        var end = await consent.SubmitAsync(person, consent.Form("decision"), new() { ["decision"] = "allow", ["workspace"] = DemoWorkspace.Id.ToString() });
+        var tokens = await oauth.RedeemCodeAsync(clientId, AuthServerSteps.Query(end.Url)["code"], pkce);
+        // An admin of the demo store may not manage its team: only read:orders is granted there.
+        Assert.Equal("read:orders", tokens.GetProperty("scope").GetString());
+        var introspection = await AuthServerSteps.IntrospectAsync(platform, tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(DemoWorkspace.Id.ToString(), introspection.GetProperty("org").GetString());
+
+        // A workspace the person is not in is refused.
+        var again = await person.GetAsync(oauth.AuthorizeUrl(clientId, OAuthTestClient.NewPkce(), "read:orders").PathAndQuery + "&prompt=consent");
+        var foreign = await again.SubmitAsync(person, again.Form("decision"), new() { ["decision"] = "allow", ["workspace"] = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.Status);
+    }
+
+    private static class AuthServerStepsJwt
+    {
+        public static string Org(string jwt)
+        {
+            var segment = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
+            segment += new string('=', (4 - segment.Length % 4) % 4);
+            using var payload = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(segment));
+            return payload.RootElement.GetProperty("org").GetString()!;
+        }
+    }
+
+    [Fact]
+    public async Task A_restart_of_the_auth_server_loses_no_token_or_consent()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.CodeRedemption(clientId, code, pkce.Verifier));
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+
+        await platform.RestartAsync("authserver");
+
+        await Eventually.SucceedsAsync(async () =>
+            Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken))));
+        var (status, refreshed) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.Refresh(clientId, tokens.GetProperty("refresh_token").GetString()!));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, refreshed.GetProperty("access_token").GetString()!)));
+    }
+}
