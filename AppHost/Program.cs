@@ -60,8 +60,10 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithHttpHealthCheck("/health")
     .WithQuickShutdown();
 
-// The AuthServer names the platform's resource servers (RFC 8707) by their public URLs.
+// The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
+// its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).
 authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
+storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
 
 // A client of the platform, started on demand from the dashboard (or `dotnet run --project SampleAgent`).
 builder.AddProject<Projects.SampleAgent>("sampleagent")

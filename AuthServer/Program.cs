@@ -1,4 +1,6 @@
+using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Extensions;
+using AlyAspire.AuthServer.OAuth;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +9,17 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.UseJsonTokenRequests();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
 app.MapDefaultEndpoints();
+app.MapClientRegistrationApi();
+app.MapRazorPages();
 
 app.Run();

@@ -1,3 +1,4 @@
+using AlyAspire.StorefrontApi.Apis;
 using AlyAspire.StorefrontApi.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,14 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAgentGate();
+
 app.MapDefaultEndpoints();
+app.MapProtectedResourceMetadata();
+app.MapMerchantApi();
+app.MapStoreMcp();
+app.MapApiReference();
 
 app.Run();

@@ -1,4 +1,19 @@
+using System.Threading.RateLimiting;
+using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Infrastructure;
+using AlyAspire.AuthServer.OAuth;
+using AlyAspire.AuthServer.People;
+using AlyAspire.AuthServer.Sessions;
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Scopes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AlyAspire.AuthServer.Extensions;
 
@@ -6,8 +21,124 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AuthDbContext>("authdb");
-        builder.Services.AddMigration<AuthDbContext>();
+        var services = builder.Services;
+
+        builder.AddNpgsqlDbContext<AuthDbContext>("authdb", configureDbContextOptions: options => options.UseOpenIddict());
+        services.AddMigration<AuthDbContext>(AuthDbSeed.SeedAsync);
         builder.AddRedisClient("redis");
+
+        // Antiforgery tokens must survive a restart: the keys live in authdb.
+        services.AddDataProtection().SetApplicationName("AlyAspire.AuthServer").PersistKeysToDbContext<AuthDbContext>();
+
+        services.AddOptions<DashboardSessionOptions>().BindConfiguration(DashboardSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OAuthServerOptions>()
+            .BindConfiguration(OAuthServerOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.StorefrontApiBaseUrl = configuration["ResourceServers:StorefrontApi"] ?? options.StorefrontApiBaseUrl)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<AccountService>();
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<RevocationSignalPublisher>();
+        services.AddApiKeyClient();
+
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddDashboardPolicies();
+
+        builder.AddOpenIddictServer();
+
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Settings", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Index", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/ConnectedApps", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Team", DashboardPolicies.SignedIn);
+        });
+        services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(ClientRegistrationApi.RateLimitPolicy, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthServerOptions>>().Value.RegistrationPermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsJsonAsync(new
+                {
+                    error = OAuthErrorCodes.TemporarilyUnavailable,
+                    error_description = "Too many client registrations from this address; try again in a minute.",
+                }, ct);
+            };
+        });
+    }
+
+    private static void AddOpenIddictServer(this IHostApplicationBuilder builder)
+    {
+        var oauth = new OAuthServerOptions { StorefrontApiBaseUrl = builder.Configuration["ResourceServers:StorefrontApi"] ?? string.Empty };
+        var isDevelopment = builder.Environment.IsDevelopment();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<AuthDbContext>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackRedirectUriApplicationManager>();
+                core.ReplaceAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization, RevocationSignalingAuthorizationManager>();
+                core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationSignalingTokenManager>();
+            })
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("oauth/authorize")
+                    .SetTokenEndpointUris("oauth/token")
+                    .SetRevocationEndpointUris("oauth/revoke")
+                    .SetIntrospectionEndpointUris("oauth/introspect")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
+
+                // OAuth 2.1: authorization code with PKCE (S256 only) and refresh tokens; no implicit, no password.
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
+
+                server.RegisterScopes([.. ScopeCatalogue.Names]);
+                if (oauth.StorefrontApiBaseUrl.Length > 0)
+                {
+                    server.RegisterResources([.. oauth.Resources]);
+                }
+
+                // Opaque tokens: the client sees aly_oauth_… / aly_refresh_…; only their hashes are stored.
+                server.UseReferenceAccessTokens().UseReferenceRefreshTokens();
+                server.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                // A redeemed refresh token is dead at once: reuse revokes the chain instead of minting a second one.
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
+                    .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
+                    .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
+                    .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
+                    .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
+                    .AddEventHandler(IntrospectionCallerHandler.Descriptor)
+                    .AddEventHandler(IntrospectionClaimsHandler.Descriptor);
+
+                var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough();
+                if (isDevelopment)
+                {
+                    // Plain http on loopback in development only; everywhere else OpenIddict insists on TLS.
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<OpenIddictServerOptions>, ServerCertificateStore>();
     }
 }

@@ -1,7 +1,28 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace AlyAspire.AuthServer.Infrastructure;
 
-public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options)
+/// <summary>
+/// People, workspaces and memberships, OpenIddict's applications, authorizations and tokens
+/// (<c>UseOpenIddict()</c> in the registration), the server's certificates and the data-protection keys
+/// (antiforgery), all in <c>authdb</c>.
+/// </summary>
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<ServerCertificate> ServerCertificates => Set<ServerCertificate>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly);
+    }
 }

@@ -1,4 +1,6 @@
 using AlyAspire.KeyService.Infrastructure;
+using AlyAspire.KeyService.Services;
+using AlyAspire.Shared.Internal;
 
 namespace AlyAspire.KeyService.Extensions;
 
@@ -9,5 +11,21 @@ internal static class Extensions
         builder.AddNpgsqlDbContext<KeysDbContext>("keysdb");
         builder.Services.AddMigration<KeysDbContext>();
         builder.AddRedisClient("redis");
+
+        builder.Services.AddInternalServiceAuthentication();
+
+        builder.Services.AddOptions<ApiKeyHashingOptions>()
+            .BindConfiguration(ApiKeyHashingOptions.Section)
+            .Validate(o => o.HashSecret.Length >= 32, "ApiKeys:HashSecret must be set to a secret of at least 32 characters.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ApiKeyUsageOptions>()
+            .BindConfiguration(ApiKeyHashingOptions.Section)
+            .Validate(o => o.UsageFlushInterval > TimeSpan.Zero, "ApiKeys:UsageFlushInterval must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<ApiKeyHasher>();
+        builder.Services.AddSingleton<RevocationPublisher>();
+        builder.Services.AddSingleton<ApiKeyUsageRecorder>();
+        builder.Services.AddHostedService<ApiKeyUsageFlusher>();
     }
 }

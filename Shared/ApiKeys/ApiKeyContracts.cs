@@ -75,3 +75,18 @@ public static class ApiKeyRoutes
 
     public static string Roll(Guid workspaceId, Guid keyId) => $"{Key(workspaceId, keyId)}/roll";
 }
+
+/// <summary>The grace period of a roll: how long the previous secret keeps working.</summary>
+public static class ApiKeyRollGrace
+{
+    public const int DefaultHours = 24;
+    public const int MaxHours = 7 * 24;
+}
+
+/// <summary>The actions of the KeyService's audit trail.</summary>
+public static class ApiKeyAuditActions
+{
+    public const string Created = "created";
+    public const string Rolled = "rolled";
+    public const string Revoked = "revoked";
+}

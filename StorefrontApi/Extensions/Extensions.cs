@@ -1,13 +1,116 @@
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Scopes;
+using AlyAspire.StorefrontApi.Apis;
+using AlyAspire.StorefrontApi.Application;
+using AlyAspire.StorefrontApi.Authentication;
 using AlyAspire.StorefrontApi.Infrastructure;
+using AlyAspire.StorefrontApi.Mcp;
+using AlyAspire.StorefrontApi.OpenApi;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
 
 namespace AlyAspire.StorefrontApi.Extensions;
 
 internal static class Extensions
 {
+    /// <summary>The largest request Kestrel reads at all; merchant endpoints allow far less (<see cref="MerchantApi.MaxRequestBodyBytes"/>).</summary>
+    private const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<StoreDbContext>("storedb");
-        builder.Services.AddMigration<StoreDbContext>();
+        var services = builder.Services;
+
+        // Data: not pooled, because each context binds its query filters to the request's workspace.
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentWorkspace, PrincipalWorkspace>();
+        services.AddDbContext<StoreDbContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("storedb")));
+        builder.EnrichNpgsqlDbContext<StoreDbContext>();
+        services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
+        services.AddMigration<StoreDbContext>(StoreSeed.SeedAsync);
         builder.AddRedisClient("redis");
+
+        // Merchant domain, shared by the REST API and the MCP tools.
+        services.AddScoped<ActivityFeed>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<CatalogService>();
+        services.AddScoped<CustomerService>();
+        services.AddScoped<AnalyticsService>();
+        services.AddApiKeyClient();
+
+        builder.AddAgentGate();
+
+        services.AddMcpServer()
+            .WithHttpTransport(options => options.Stateless = true) // replicas share no session state
+            .AddAuthorizationFilters()
+            .WithTools<StoreTools>();
+
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<AgentSecurityDocumentTransformer>();
+            options.AddOperationTransformer<RequiredScopeOperationTransformer>();
+        });
+
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw, so the exception handler answers them as problems in every environment.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+    }
+
+    /// <summary>The bearer gate: one authentication scheme, one policy per scope, RFC 6750 challenges.</summary>
+    private static void AddAgentGate(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AgentGateOptions>().BindConfiguration(AgentGateOptions.Section);
+        var development = builder.Environment.IsDevelopment();
+        services.AddOptions<BenchmarkOptions>().BindConfiguration(BenchmarkOptions.Section)
+            .Validate(o => !o.DisableAgentGate || development, "Benchmark:DisableAgentGate may only be set in Development.")
+            .ValidateOnStart();
+        services.AddSingleton<AgentResources>();
+
+        services.AddAuthentication(AgentBearerDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, AgentBearerHandler>(AgentBearerDefaults.Scheme, null);
+
+        var authorization = services.AddAuthorizationBuilder()
+            .AddPolicy(AgentBearerDefaults.AuthenticatedPolicy, policy => policy.AddAuthenticationSchemes(AgentBearerDefaults.Scheme).RequireAuthenticatedUser());
+        foreach (var scope in ScopeCatalogue.Names)
+        {
+            authorization.AddPolicy(scope, policy => policy
+                .AddAuthenticationSchemes(AgentBearerDefaults.Scheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ScopeRequirement(scope)));
+        }
+
+        services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeChallengeResultHandler>();
+    }
+
+    /// <summary>Pipeline order of the agent surfaces: gate (authentication) → scope policy (authorization) → MCP tool scope → handler.</summary>
+    public static WebApplication UseAgentGate(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<McpToolScopeMiddleware>();
+        return app;
+    }
+
+    public static WebApplication MapStoreMcp(this WebApplication app)
+    {
+        app.MapMcp(AgentResources.McpPath)
+            .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(MerchantApi.MaxRequestBodyBytes))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) and its Scalar reference page (<c>/scalar</c>): public, like any API's docs.</summary>
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("AlyAspire Storefront API")).AllowAnonymous();
+        return app;
     }
 }

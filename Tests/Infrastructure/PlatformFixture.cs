@@ -67,6 +67,15 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task<string> ConnectionStringAsync(string resource) =>
         await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string.");
 
+    /// <summary>The value of one of the AppHost's secret parameters (e.g. <c>internal-service-key</c>).</summary>
+    public async Task<string> GetSecretAsync(string name)
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == name);
+        return await ((IValueProvider)parameter).GetValueAsync(default)
+            ?? throw new InvalidOperationException($"The parameter {name} has no value.");
+    }
+
     /// <summary>Restarts a resource through the test host and waits until it is running and healthy again.</summary>
     public async Task RestartAsync(string resource)
     {

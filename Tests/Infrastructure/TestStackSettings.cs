@@ -20,9 +20,13 @@ internal static class TestStackSettings
 
     private static readonly (string Resource, string Name, string Value)[] Settings =
     [
+        // Key usage is written every second instead of every five, so usage tests converge quickly.
+        ("keyservice", "ApiKeys__UsageFlushInterval", "00:00:01"),
         // The test host reaches the StorefrontApi replicas through the loopback proxy: trust its X-Forwarded-For,
         // so per-IP tests can speak for many client addresses.
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__0", "127.0.0.1"),
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__1", "::1"),
+        // Every test registers its own OAuth clients from one address.
+        ("authserver", "OAuth__RegistrationPermitsPerMinute", "1000"),
     ];
 }

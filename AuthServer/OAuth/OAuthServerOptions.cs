@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>The authorization server's settings (section <c>OAuth</c>) and the platform's resource servers (RFC 8707).</summary>
+public sealed class OAuthServerOptions
+{
+    public const string Section = "OAuth";
+
+    /// <summary>Path of the REST API under the storefront's base URL: the audience of tokens that name no resource.</summary>
+    public const string RestApiPath = "/api/storefront/v1";
+
+    public const string McpPath = "/mcp";
+
+    /// <summary>The storefront's public base URL (<c>ResourceServers:StorefrontApi</c>, from the AppHost).</summary>
+    [Required]
+    public string StorefrontApiBaseUrl { get; set; } = string.Empty;
+
+    /// <summary>Confidential clients that may introspect any access token: the platform's resource servers.</summary>
+    public string[] ResourceServerClients { get; set; } = ["storefrontapi"];
+
+    /// <summary>Client registrations (RFC 7591) allowed per source IP per minute.</summary>
+    [Range(1, 100_000)]
+    public int RegistrationPermitsPerMinute { get; set; } = 20;
+
+    public string RestApiResource => StorefrontApiBaseUrl.TrimEnd('/') + RestApiPath;
+
+    public string McpResource => StorefrontApiBaseUrl.TrimEnd('/') + McpPath;
+
+    public IReadOnlyList<string> Resources => [RestApiResource, McpResource];
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>
+/// OpenIddict's token manager, plus a revocation marker for every token it revokes: whatever revokes
+/// (the revocation endpoint, code replay, refresh-token reuse, the connected-apps page) goes through here.
+/// </summary>
+public sealed class RevocationSignalingTokenManager(
+    IOpenIddictTokenCache<OpenIddictEntityFrameworkCoreToken> cache,
+    ILogger<OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options,
+    IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken> store,
+    RevocationSignalPublisher signals)
+    : OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>(cache, logger, options, store)
+{
+    public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
+    {
+        var revoked = await base.TryRevokeAsync(token, cancellationToken);
+        if (revoked && token.Id is not null)
+        {
+            await signals.TokenRevokedAsync(token.Id);
+        }
+
+        return revoked;
+    }
+
+    public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        // The authorization marker covers every token issued under it, including ones a verifier has cached.
+        var count = await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken);
+        await signals.AuthorizationRevokedAsync(identifier);
+        return count;
+    }
+
+    public override async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken = default)
+    {
+        var tokenIds = new List<string>();
+        await foreach (var token in FindAsync(subject, client, status, type, cancellationToken))
+        {
+            if (token.Id is not null)
+            {
+                tokenIds.Add(token.Id);
+            }
+        }
+
+        var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);
+        foreach (var id in tokenIds)
+        {
+            await signals.TokenRevokedAsync(id);
+        }
+
+        return count;
+    }
+}
+
+/// <summary>OpenIddict's authorization manager, plus a revocation marker for every authorization it revokes.</summary>
+public sealed class RevocationSignalingAuthorizationManager(
+    IOpenIddictAuthorizationCache<OpenIddictEntityFrameworkCoreAuthorization> cache,
+    ILogger<OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options,
+    IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization> store,
+    RevocationSignalPublisher signals)
+    : OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>(cache, logger, options, store)
+{
+    public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreAuthorization authorization, CancellationToken cancellationToken = default)
+    {
+        var revoked = await base.TryRevokeAsync(authorization, cancellationToken);
+        if (revoked && authorization.Id is not null)
+        {
+            await signals.AuthorizationRevokedAsync(authorization.Id);
+        }
+
+        return revoked;
+    }
+
+    public override async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        await foreach (var authorization in FindAsync(subject, client, status, type, scopes: null, cancellationToken))
+        {
+            if (authorization.Id is not null)
+            {
+                ids.Add(authorization.Id);
+            }
+        }
+
+        var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);
+        foreach (var id in ids)
+        {
+            await signals.AuthorizationRevokedAsync(id);
+        }
+
+        return count;
+    }
+}

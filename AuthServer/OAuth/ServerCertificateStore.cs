@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AlyAspire.AuthServer.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>
+/// Gives the OpenIddict server its signing and encryption certificates: from configuration
+/// (<c>OAuth:Certificates:Signing</c> / <c>OAuth:Certificates:Encryption</c>, paths to PKCS#12 files, with
+/// <c>…:Password</c>) in production, otherwise generated once and kept in authdb, so a restart invalidates no
+/// token, code or consent.
+/// </summary>
+public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time)
+    : IConfigureOptions<OpenIddictServerOptions>
+{
+    public const string Signing = "signing";
+    public const string Encryption = "encryption";
+
+    public void Configure(OpenIddictServerOptions options)
+    {
+        var signing = Load(Signing, X509KeyUsageFlags.DigitalSignature);
+        var encryption = Load(Encryption, X509KeyUsageFlags.KeyEncipherment);
+        options.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.X509SigningCredentials(signing));
+        options.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.X509EncryptingCredentials(encryption, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaOAEP, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256CbcHmacSha512));
+    }
+
+    private X509Certificate2 Load(string purpose, X509KeyUsageFlags usage)
+    {
+        var section = configuration.GetSection($"OAuth:Certificates:{char.ToUpperInvariant(purpose[0])}{purpose[1..]}");
+        if (section["Path"] is { Length: > 0 } path)
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, section["Password"], X509KeyStorageFlags.EphemeralKeySet);
+        }
+
+        // Options are first resolved by a request, but make sure the table exists whatever the order.
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        db.Database.Migrate();
+
+        var stored = db.ServerCertificates.AsNoTracking().SingleOrDefault(c => c.Purpose == purpose);
+        if (stored is null)
+        {
+            stored = new ServerCertificate { Purpose = purpose, Pkcs12 = Create(purpose, usage), CreatedAt = time.GetUtcNow() };
+            db.ServerCertificates.Add(stored);
+            try
+            {
+                db.SaveChanges();
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance stored one first: use theirs.
+                db.ChangeTracker.Clear();
+                stored = db.ServerCertificates.AsNoTracking().Single(c => c.Purpose == purpose);
+            }
+        }
+
+        return X509CertificateLoader.LoadPkcs12(stored.Pkcs12, password: null, X509KeyStorageFlags.EphemeralKeySet);
+    }
+
+    private byte[] Create(string purpose, X509KeyUsageFlags usage)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN=AlyAspire AuthServer {purpose}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+        var now = time.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(5));
+        return certificate.Export(X509ContentType.Pkcs12);
+    }
+}

@@ -1,0 +1,46 @@
+using AlyAspire.AuthServer.People;
+using AlyAspire.AuthServer.Sessions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AlyAspire.AuthServer.Pages.Account;
+
+public sealed class LoginModel(AccountService accounts, SessionTokens sessions) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(Email) || string.IsNullOrEmpty(Password))
+        {
+            Error = "Enter your e-mail and password.";
+            return Page();
+        }
+
+        var user = await accounts.VerifyPasswordAsync(Email, Password, ct);
+        var membership = user is null ? null : (await accounts.MembershipsAsync(user.Id, ct)).FirstOrDefault();
+        if (user is null || membership is null)
+        {
+            // One message for every failure: it must not tell which e-mails exist.
+            Error = "The e-mail or password is not correct.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        sessions.WriteCookie(HttpContext, sessions.Issue(user.Id, user.Email, membership.WorkspaceId, membership.Role));
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+}

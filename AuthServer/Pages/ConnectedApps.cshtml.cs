@@ -1,0 +1,75 @@
+using System.Text.Json;
+using AlyAspire.AuthServer.Pages.OAuth;
+using AlyAspire.AuthServer.People;
+using Microsoft.AspNetCore.Mvc;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AlyAspire.AuthServer.Pages;
+
+public sealed record ConnectedApp(string AuthorizationId, string ClientId, string ClientName, string WorkspaceName, IReadOnlyList<string> Scopes, DateTimeOffset? CreatedAt);
+
+/// <summary>
+/// The person's OAuth authorizations (consents), in every workspace. Revoking one revokes the authorization
+/// and its tokens through the revocation-signalling managers, so resource servers refuse them on the next request.
+/// </summary>
+public sealed class ConnectedAppsModel(
+    IOpenIddictAuthorizationManager authorizations,
+    IOpenIddictApplicationManager applications,
+    IOpenIddictTokenManager tokens,
+    AccountService accounts) : DashboardPageModel
+{
+    public IReadOnlyList<ConnectedApp> Apps { get; private set; } = [];
+
+    public string? Message { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostRevokeAsync(string? authorizationId, CancellationToken ct)
+    {
+        var authorization = string.IsNullOrEmpty(authorizationId) ? null : await authorizations.FindByIdAsync(authorizationId, ct);
+        // Only the person who gave a consent can withdraw it; anything else looks like "not found".
+        if (authorization is null || await authorizations.GetSubjectAsync(authorization, ct) != UserId.ToString())
+        {
+            return NotFound();
+        }
+
+        await tokens.RevokeByAuthorizationIdAsync(authorizationId!, ct);
+        await authorizations.TryRevokeAsync(authorization, ct);
+        Message = "Access revoked.";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var workspaces = (await accounts.MembershipsAsync(UserId, ct)).ToDictionary(m => m.WorkspaceId.ToString(), m => m.WorkspaceName);
+        var apps = new List<ConnectedApp>();
+        await foreach (var authorization in authorizations.FindBySubjectAsync(UserId.ToString(), ct))
+        {
+            if (await authorizations.GetStatusAsync(authorization, ct) != Statuses.Valid)
+            {
+                continue;
+            }
+
+            var applicationId = await authorizations.GetApplicationIdAsync(authorization, ct);
+            var application = applicationId is null ? null : await applications.FindByIdAsync(applicationId, ct);
+            if (application is null)
+            {
+                continue;
+            }
+
+            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
+            var org = properties.TryGetValue(AuthorizeModel.WorkspaceProperty, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            apps.Add(new ConnectedApp(
+                (await authorizations.GetIdAsync(authorization, ct))!,
+                (await applications.GetClientIdAsync(application, ct))!,
+                await applications.GetDisplayNameAsync(application, ct) ?? "Unnamed client",
+                org is not null && workspaces.TryGetValue(org, out var name) ? name : "—",
+                [.. await authorizations.GetScopesAsync(authorization, ct)],
+                await authorizations.GetCreationDateAsync(authorization, ct)));
+        }
+
+        Apps = apps.OrderByDescending(a => a.CreatedAt).ToList();
+    }
+}

@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using AlyAspire.AuthServer.Sessions;
+using AlyAspire.Shared.ApiKeys;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AlyAspire.AuthServer.Pages;
+
+/// <summary>What every dashboard page knows from the session: who, in which workspace, with which role.</summary>
+public abstract class DashboardPageModel : PageModel
+{
+    public Guid UserId => Guid.Parse(User.FindFirstValue(SessionClaimTypes.Subject)!);
+
+    public Guid WorkspaceId => Guid.Parse(User.FindFirstValue(SessionClaimTypes.WorkspaceId)!);
+
+    public string Role => User.FindFirstValue(SessionClaimTypes.Role)!;
+
+    public IReadOnlyList<string> RoleScopes => User.FindAll(SessionClaimTypes.Scope).Select(c => c.Value).ToList();
+
+    public bool HasScope(string scope) => User.HasClaim(SessionClaimTypes.Scope, scope);
+
+    /// <summary>The person as the KeyService's audit sees them; they can grant what their role allows.</summary>
+    protected ApiKeyActor Actor => new($"user:{UserId}", RoleScopes, HttpContext.Connection.RemoteIpAddress?.ToString());
+}

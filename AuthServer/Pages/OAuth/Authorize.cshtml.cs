@@ -1,0 +1,222 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using System.Text.Json;
+using AlyAspire.AuthServer.OAuth;
+using AlyAspire.AuthServer.People;
+using AlyAspire.AuthServer.Sessions;
+using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Scopes;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AlyAspire.AuthServer.Pages.OAuth;
+
+public sealed record ConsentWorkspace(Guid WorkspaceId, string WorkspaceName, string Role, IReadOnlyList<string> Scopes);
+
+/// <summary>
+/// The authorization endpoint after OpenIddict has validated the request (client, redirect URI, PKCE S256,
+/// scopes, resources): sign-in if needed, then consent, remembered as a permanent authorization.
+/// </summary>
+public sealed class AuthorizeModel(
+    AccountService accounts,
+    IOpenIddictApplicationManager applications,
+    IOpenIddictAuthorizationManager authorizations,
+    IOptions<OAuthServerOptions> oauth,
+    TimeProvider time) : PageModel
+{
+    /// <summary>The authorization's property naming the workspace consent was given for.</summary>
+    public const string WorkspaceProperty = "org";
+
+    private static readonly string[] ConsentFields = ["decision", "workspace", "__RequestVerificationToken"];
+
+    public string ClientName { get; private set; } = string.Empty;
+
+    public IReadOnlyList<ConsentWorkspace> Workspaces { get; private set; } = [];
+
+    public IReadOnlyList<ScopeDefinition> Requested { get; private set; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
+        var session = await HttpContext.AuthenticateAsync(SessionAuthenticationHandler.SchemeName);
+        if (!session.Succeeded || request.HasPromptValue(PromptValues.Login))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Refuse(Errors.LoginRequired, "Sign-in is required.");
+            }
+
+            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryWithout(PromptValues.Login) },
+                SessionAuthenticationHandler.SchemeName);
+        }
+
+        var loaded = await LoadAsync(request, session.Principal!, ct);
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
+        if (!request.HasPromptValue(PromptValues.Consent) && await FindRememberedAsync(request, ct) is { } remembered)
+        {
+            return await IssueAsync(request, remembered.Workspace, remembered.AuthorizationId, ct);
+        }
+
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Refuse(Errors.ConsentRequired, "Consent is required.");
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
+        var session = await HttpContext.AuthenticateAsync(SessionAuthenticationHandler.SchemeName);
+        if (!session.Succeeded)
+        {
+            return Challenge(SessionAuthenticationHandler.SchemeName);
+        }
+
+        var loaded = await LoadAsync(request, session.Principal!, ct);
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
+        if (Request.Form["decision"] != "allow")
+        {
+            return Refuse(Errors.AccessDenied, "The person declined to authorize the client.");
+        }
+
+        var chosen = Guid.TryParse(Request.Form["workspace"], out var id) ? Workspaces.FirstOrDefault(w => w.WorkspaceId == id) : null;
+        if (chosen is null)
+        {
+            ModelState.AddModelError("workspace", "Choose one of your workspaces.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        return await IssueAsync(request, chosen, authorizationId: null, ct);
+    }
+
+    /// <summary>Resolves the person's workspaces, the client and the requested scopes; a result means stop.</summary>
+    private async Task<IActionResult?> LoadAsync(OpenIddictRequest request, ClaimsPrincipal person, CancellationToken ct)
+    {
+        var userId = Guid.Parse(person.FindFirstValue(SessionClaimTypes.Subject)!);
+        var memberships = await accounts.MembershipsAsync(userId, ct);
+        if (memberships.Count == 0)
+        {
+            return Refuse(Errors.AccessDenied, "The person belongs to no workspace.");
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, ct)
+            ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
+        ClientName = await applications.GetDisplayNameAsync(application, ct) ?? request.ClientId!;
+        Workspaces = memberships.Select(m => new ConsentWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role, WorkspaceRoles.ScopesFor(m.Role))).ToList();
+        Requested = request.GetScopes().Select(ScopeCatalogue.Find).OfType<ScopeDefinition>().ToList();
+        var source = Request.HasFormContentType ? Request.Form.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()))
+            : Request.Query.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
+        RequestParameters = source.Where(p => !ConsentFields.Contains(p.Key, StringComparer.Ordinal)).ToList();
+        HttpContext.Items[nameof(userId)] = userId;
+        HttpContext.Items["email"] = person.FindFirstValue(SessionClaimTypes.Email);
+        return null;
+    }
+
+    private async Task<(ConsentWorkspace Workspace, string AuthorizationId)?> FindRememberedAsync(OpenIddictRequest request, CancellationToken ct)
+    {
+        var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
+        var applicationId = await applications.GetIdAsync(application!, ct);
+        var userId = HttpContext.Items["userId"]!.ToString()!;
+        await foreach (var authorization in authorizations.FindAsync(userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), ct))
+        {
+            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
+            if (properties.TryGetValue(WorkspaceProperty, out var org) && org.ValueKind == JsonValueKind.String
+                && Workspaces.FirstOrDefault(w => w.WorkspaceId.ToString() == org.GetString()) is { } workspace)
+            {
+                return (workspace, (await authorizations.GetIdAsync(authorization, ct))!);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<IActionResult> IssueAsync(OpenIddictRequest request, ConsentWorkspace workspace, string? authorizationId, CancellationToken ct)
+    {
+        var userId = HttpContext.Items["userId"]!.ToString()!;
+        var granted = request.GetScopes().Intersect(workspace.Scopes, StringComparer.Ordinal).ToImmutableArray();
+        var resources = request.GetResources() is { Length: > 0 } named ? named : [oauth.Value.RestApiResource];
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, userId)
+            .SetClaim(Claims.Name, HttpContext.Items["email"]?.ToString())
+            .SetClaim(AgentClaimTypes.WorkspaceId, workspace.WorkspaceId.ToString());
+        identity.SetScopes(granted);
+        identity.SetResources(resources);
+
+        if (authorizationId is null)
+        {
+            var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
+            var descriptor = new OpenIddictAuthorizationDescriptor
+            {
+                ApplicationId = await applications.GetIdAsync(application!, ct),
+                CreationDate = time.GetUtcNow(),
+                Principal = new ClaimsPrincipal(identity),
+                Status = Statuses.Valid,
+                Subject = userId,
+                Type = AuthorizationTypes.Permanent,
+            };
+            // Remember what was asked for, so the same request later skips consent; what is granted stays limited by the role.
+            descriptor.Scopes.UnionWith(request.GetScopes());
+            descriptor.Properties[WorkspaceProperty] = JsonSerializer.SerializeToElement(workspace.WorkspaceId.ToString());
+            var authorization = await authorizations.CreateAsync(descriptor, ct);
+            authorizationId = await authorizations.GetIdAsync(authorization, ct);
+        }
+
+        identity.SetAuthorizationId(authorizationId);
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            Claims.Subject or AgentClaimTypes.WorkspaceId => [Destinations.AccessToken],
+            _ => [],
+        });
+
+        return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private ForbidResult Refuse(string error, string description) => Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+    private string QueryWithout(string prompt)
+    {
+        // After signing in, come back without prompt=login, or the sign-in page would loop.
+        var query = Request.Query.ToDictionary(p => p.Key, p => p.Value);
+        if (query.TryGetValue(Parameters.Prompt, out var value))
+        {
+            var remaining = value.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(v => v != prompt).ToArray();
+            if (remaining.Length == 0)
+            {
+                query.Remove(Parameters.Prompt);
+            }
+            else
+            {
+                query[Parameters.Prompt] = string.Join(' ', remaining);
+            }
+        }
+
+        return Microsoft.AspNetCore.Http.QueryString.Create(query).ToString();
+    }
+}

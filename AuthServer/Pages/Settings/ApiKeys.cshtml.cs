@@ -1,0 +1,89 @@
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Scopes;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AlyAspire.AuthServer.Pages.Settings;
+
+/// <summary>The workspace's API keys, managed through the KeyService on behalf of the signed-in person.</summary>
+public sealed class ApiKeysModel(ApiKeyClient keys, TimeProvider time) : DashboardPageModel
+{
+    public IReadOnlyList<ApiKeySummary> Keys { get; private set; } = [];
+
+    public string? Secret { get; private set; }
+
+    public string? SecretKeyName { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public bool CanManage => HasScope(ScopeCatalogue.ManageApiKeys);
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, DateOnly? expiresOn, CancellationToken ct)
+    {
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        var expiresAt = expiresOn is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+        return await RunAsync(async () =>
+        {
+            var created = await keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(name?.Trim() ?? string.Empty, scopes ?? [], expiresAt), Actor, ct);
+            (Secret, SecretKeyName) = (created.Secret, created.Key.Name);
+        }, ct);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct) =>
+        CanManage ? await RunAsync(() => keys.RevokeAsync(WorkspaceId, keyId, Actor, ct), ct) : Forbid();
+
+    public async Task<IActionResult> OnPostRollAsync(Guid keyId, int? graceHours, CancellationToken ct)
+    {
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        return await RunAsync(async () =>
+        {
+            var rolled = await keys.RollAsync(WorkspaceId, keyId, new RollApiKeyRequest(graceHours), Actor, ct);
+            (Secret, SecretKeyName) = (rolled.Secret, rolled.Key.Name);
+        }, ct);
+    }
+
+    private async Task<IActionResult> RunAsync(Func<Task> action, CancellationToken ct)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ApiKeyServiceException ex)
+        {
+            // The KeyService's problem detail is written for people: show it, keep the status.
+            Error = ex.Problem.Detail ?? ex.Problem.Title;
+            Response.StatusCode = (int)ex.Status;
+        }
+
+        if (Secret is not null)
+        {
+            Response.Headers.CacheControl = "no-store";
+        }
+
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        try
+        {
+            Keys = await keys.ListAsync(WorkspaceId, Actor, ct);
+        }
+        catch (Exception ex) when (ex is ApiKeyServiceException or HttpRequestException)
+        {
+            Error ??= "The key service is not available right now; try again shortly.";
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace AlyAspire.AuthServer.Sessions;
+
+/// <summary>Claims of the dashboard's session JWT.</summary>
+public static class SessionClaimTypes
+{
+    public const string Subject = "sub";
+    public const string WorkspaceId = "org";
+    public const string IssuedAt = "iat";
+    public const string ExpiresAt = "exp";
+    /// <summary>Space-separated: what the role permits.</summary>
+    public const string Scope = "scope";
+    public const string Role = "role";
+    public const string Email = "email";
+}

@@ -1,0 +1,392 @@
+using System.Net;
+using AlyAspire.KeyService.Infrastructure;
+using AlyAspire.KeyService.Model;
+using AlyAspire.KeyService.Services;
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Scopes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace AlyAspire.KeyService.Apis;
+
+/// <summary>
+/// The KeyService's internal HTTP API (<see cref="ApiKeyRoutes"/>): management on behalf of an actor named in
+/// headers, and verification for the agent surfaces. Every route requires the platform's service credential.
+/// </summary>
+public static partial class ApiKeysApi
+{
+    private const int UsageDays = 30;
+
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/internal").RequireAuthorization(InternalServiceAuthentication.Policy);
+
+        var keys = api.MapGroup("/workspaces/{workspaceId:guid}/keys");
+        keys.MapGet("/", ListKeysAsync);
+        keys.MapGet("/{keyId:guid}", GetKeyAsync);
+        keys.MapPost("/", CreateKeyAsync);
+        keys.MapPost("/{keyId:guid}/revoke", RevokeKeyAsync);
+        keys.MapPost("/{keyId:guid}/roll", RollKeyAsync);
+
+        api.MapPost("/keys/verify", VerifyKeyAsync);
+        return app;
+    }
+
+    public static async Task<Results<Ok<List<ApiKeySummary>>, ValidationProblem>> ListKeysAsync(
+        Guid workspaceId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ReadActor(http, out _) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var since = UsageSince(services.Time);
+        var keys = await services.Db.ApiKeys.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId)
+            .Include(k => k.Usage.Where(u => u.Day >= since))
+            .OrderByDescending(k => k.CreatedAt)
+            .ToListAsync(ct);
+        return TypedResults.Ok(keys.Select(ToSummary).ToList());
+    }
+
+    public static async Task<Results<Ok<ApiKeySummary>, ValidationProblem, ProblemHttpResult>> GetKeyAsync(
+        Guid workspaceId, Guid keyId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ReadActor(http, out _) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var key = await FindKeyAsync(services, workspaceId, keyId, tracked: false, ct);
+        return key is null ? KeyNotFound(keyId) : TypedResults.Ok(ToSummary(key));
+    }
+
+    public static async Task<Results<Created<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
+        Guid workspaceId, CreateApiKeyRequest request, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ReadActor(http, out var actor) is { } invalidActor)
+        {
+            return invalidActor;
+        }
+
+        var now = services.Time.GetStoredUtcNow();
+        var name = request.Name?.Trim();
+        var scopes = (request.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors["name"] = ["A name is required."];
+        }
+        else if (name.Length > ApiKey.NameMaxLength)
+        {
+            errors["name"] = [$"The name may have at most {ApiKey.NameMaxLength} characters."];
+        }
+
+        if (scopes.Count == 0)
+        {
+            errors["scopes"] = ["At least one scope is required."];
+        }
+
+        if (request.ExpiresAt is { } expiresAt && expiresAt <= now)
+        {
+            errors["expiresAt"] = ["The expiry must be in the future."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        if (ScopeCatalogue.Unknown(scopes) is { Count: > 0 } unknown)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                type: ProblemTypes.UnknownScope,
+                title: "Unknown scope.",
+                detail: $"These scopes do not exist: {string.Join(", ", unknown)}.",
+                extensions: new Dictionary<string, object?> { ["scopes"] = unknown });
+        }
+
+        if (scopes.Except(actor.GrantableScopes, StringComparer.Ordinal).ToArray() is { Length: > 0 } beyond)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                type: ProblemTypes.ScopeNotGrantable,
+                title: "Scope not grantable.",
+                detail: $"The caller may not grant these scopes: {string.Join(", ", beyond)}.",
+                extensions: new Dictionary<string, object?> { ["scopes"] = beyond });
+        }
+
+        var secret = ApiKeyFormat.Generate();
+        var (displayPrefix, displaySuffix) = ApiKeyFormat.DisplayParts(secret);
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            WorkspaceId = workspaceId,
+            CreatedBy = actor.Actor,
+            Name = name!,
+            Scopes = scopes,
+            DisplayPrefix = displayPrefix,
+            DisplaySuffix = displaySuffix,
+            CreatedAt = now,
+            ExpiresAt = request.ExpiresAt?.ToStoredPrecision(),
+        };
+        key.Secrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), Hash = services.Hasher.Hash(secret), CreatedAt = now });
+        services.Db.ApiKeys.Add(key);
+        services.Db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Created, actor, now));
+        await services.Db.SaveChangesAsync(ct);
+
+        LogKeyChanged(services.Logger, ApiKeyAuditActions.Created, key.Id, workspaceId, actor.Actor);
+        return TypedResults.Created(ApiKeyRoutes.Key(workspaceId, key.Id), new ApiKeyWithSecret(ToSummary(key), secret));
+    }
+
+    /// <summary>
+    /// Revokes in one transaction that commits only once Redis holds the revocation marker (and the publish is
+    /// out), so when this returns no verifier anywhere accepts the key, cached or not; if Redis refuses, nothing changes.
+    /// </summary>
+    public static async Task<Results<Ok<ApiKeySummary>, ValidationProblem, ProblemHttpResult>> RevokeKeyAsync(
+        Guid workspaceId, Guid keyId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ReadActor(http, out var actor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var db = services.Db;
+        try
+        {
+            var key = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var key = await FindKeyAsync(services, workspaceId, keyId, tracked: true, ct);
+                if (key is null)
+                {
+                    return null;
+                }
+
+                if (!key.IsRevoked)
+                {
+                    var now = services.Time.GetStoredUtcNow();
+                    key.RevokedAt = now;
+                    key.RevokedBy = actor.Actor;
+                    db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Revoked, actor, now));
+                    await db.SaveChangesAsync(ct);
+                }
+
+                // Also for a key revoked before: re-asserts a marker that may have lapsed.
+                await services.Revocations.PublishRevokedAsync(key.Id);
+                await transaction.CommitAsync(ct);
+                return key;
+            });
+
+            if (key is null)
+            {
+                return KeyNotFound(keyId);
+            }
+
+            LogKeyChanged(services.Logger, ApiKeyAuditActions.Revoked, key.Id, workspaceId, actor.Actor);
+            return TypedResults.Ok(ToSummary(key));
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogRevocationSignalFailed(services.Logger, exception, keyId);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: ProblemTypes.ServiceUnavailable,
+                title: "Revocation could not be signalled.",
+                detail: "The key was not revoked because the revocation signal could not be written. Try again.");
+        }
+    }
+
+    public static async Task<Results<Ok<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> RollKeyAsync(
+        Guid workspaceId, Guid keyId, RollApiKeyRequest? request, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ReadActor(http, out var actor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var graceHours = request?.GracePeriodHours ?? ApiKeyRollGrace.DefaultHours;
+        if (graceHours is < 0 or > ApiKeyRollGrace.MaxHours)
+        {
+            return Invalid(new() { ["gracePeriodHours"] = [$"The grace period must be between 0 and {ApiKeyRollGrace.MaxHours} hours."] });
+        }
+
+        var now = services.Time.GetStoredUtcNow();
+        var since = UsageSince(services.Time);
+        var key = await services.Db.ApiKeys
+            .Include(k => k.Secrets.Where(s => s.GraceExpiresAt == null || s.GraceExpiresAt > now))
+            .Include(k => k.Usage.Where(u => u.Day >= since))
+            .SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
+        if (key is null)
+        {
+            return KeyNotFound(keyId);
+        }
+
+        if (key.IsRevoked || key.ExpiresAt <= now)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                type: ProblemTypes.Conflict,
+                title: "Key cannot be rolled.",
+                detail: key.IsRevoked ? "A revoked key cannot be rolled." : "An expired key cannot be rolled.");
+        }
+
+        // Every secret still working ends at the grace expiry at the latest; the new one becomes current.
+        var graceEnd = now.AddHours(graceHours);
+        foreach (var old in key.Secrets)
+        {
+            old.GraceExpiresAt = old.GraceExpiresAt is { } earlier && earlier < graceEnd ? earlier : graceEnd;
+        }
+
+        var secret = ApiKeyFormat.Generate();
+        (key.DisplayPrefix, key.DisplaySuffix) = ApiKeyFormat.DisplayParts(secret);
+        services.Db.ApiKeySecrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), ApiKeyId = key.Id, Hash = services.Hasher.Hash(secret), CreatedAt = now });
+        services.Db.ApiKeyAuditRecords.Add(Audit(key, ApiKeyAuditActions.Rolled, actor, now));
+        await services.Db.SaveChangesAsync(ct);
+
+        try
+        {
+            await services.Revocations.PublishRolledAsync(key.Id);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Not fatal: caches learn the old secret's grace expiry within their maximum lifetime anyway.
+            LogRollSignalFailed(services.Logger, exception, key.Id);
+        }
+
+        LogKeyChanged(services.Logger, ApiKeyAuditActions.Rolled, key.Id, workspaceId, actor.Actor);
+        return TypedResults.Ok(new ApiKeyWithSecret(ToSummary(key), secret));
+    }
+
+    /// <summary>
+    /// Secret → key identity, or why not. Offline format check first; then one indexed read by the secret's
+    /// HMAC, so no comparison ever touches the secret itself. A successful check counts as one use.
+    /// </summary>
+    public static async Task<Ok<VerifyApiKeyResponse>> VerifyKeyAsync(
+        VerifyApiKeyRequest request, [AsParameters] ApiKeyServices services, CancellationToken ct)
+    {
+        if (ApiKeyFormat.InvalidReason(ApiKeyFormat.Check(request.Key)) is { } formatReason)
+        {
+            return TypedResults.Ok(Refused(formatReason));
+        }
+
+        var found = await FindSecretByHash(services.Db, services.Hasher.Hash(request.Key), ct);
+        if (found is null)
+        {
+            return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Unknown));
+        }
+
+        if (found.RevokedAt is not null)
+        {
+            return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Revoked));
+        }
+
+        var now = services.Time.GetUtcNow();
+        var expiresAt = Earliest(found.KeyExpiresAt, found.GraceExpiresAt);
+        if (expiresAt <= now)
+        {
+            return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Expired));
+        }
+
+        services.Usage.Record(found.KeyId, now);
+        return TypedResults.Ok(new VerifyApiKeyResponse(true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt));
+    }
+
+    private sealed record FoundSecret(
+        Guid KeyId, Guid WorkspaceId, string CreatedBy, List<string> Scopes,
+        DateTimeOffset? KeyExpiresAt, DateTimeOffset? GraceExpiresAt, DateTimeOffset? RevokedAt);
+
+    private static readonly Func<KeysDbContext, byte[], CancellationToken, Task<FoundSecret?>> FindSecretByHash =
+        EF.CompileAsyncQuery((KeysDbContext db, byte[] hash, CancellationToken _) => db.ApiKeySecrets
+            .Where(s => s.Hash == hash)
+            .Select(s => new FoundSecret(
+                s.ApiKeyId, s.ApiKey.WorkspaceId, s.ApiKey.CreatedBy, s.ApiKey.Scopes,
+                s.ApiKey.ExpiresAt, s.GraceExpiresAt, s.ApiKey.RevokedAt))
+            .FirstOrDefault());
+
+    private static VerifyApiKeyResponse Refused(string reason) => new(false, reason, null, null, null, null, null);
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static async Task<ApiKey?> FindKeyAsync(ApiKeyServices services, Guid workspaceId, Guid keyId, bool tracked, CancellationToken ct)
+    {
+        var since = UsageSince(services.Time);
+        var query = services.Db.ApiKeys.Include(k => k.Usage.Where(u => u.Day >= since));
+        // The workspace is part of every lookup: another workspace's key id is simply not found.
+        return await (tracked ? query : query.AsNoTracking())
+            .SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
+    }
+
+    private static DateOnly UsageSince(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-(UsageDays - 1));
+
+    private static ApiKeySummary ToSummary(ApiKey key) => new(
+        key.Id,
+        key.WorkspaceId,
+        key.Name,
+        ApiKeyFormat.DisplayForm(key.DisplayPrefix, key.DisplaySuffix),
+        key.Scopes,
+        key.CreatedBy,
+        key.CreatedAt,
+        key.ExpiresAt,
+        key.LastUsedAt,
+        key.RevokedAt,
+        key.RevokedBy,
+        key.Usage.OrderBy(u => u.Day).Select(u => new ApiKeyDailyUsage(u.Day, u.Requests)).ToList());
+
+    private static ApiKeyAuditRecord Audit(ApiKey key, string action, ApiKeyActor actor, DateTimeOffset at) => new()
+    {
+        ApiKeyId = key.Id,
+        WorkspaceId = key.WorkspaceId,
+        Action = action,
+        Actor = actor.Actor,
+        SourceIp = actor.SourceIp,
+        OccurredAt = at,
+    };
+
+    /// <summary>The actor headers of <see cref="ApiKeyClient"/>; the source IP falls back to the caller's address.</summary>
+    private static ValidationProblem? ReadActor(HttpContext http, out ApiKeyActor actor)
+    {
+        var headers = http.Request.Headers;
+        var name = headers[ApiKeyHeaders.Actor].ToString().Trim();
+        var scopes = ScopeCatalogue.Parse(headers[ApiKeyHeaders.ActorScopes].ToString());
+        var ip = headers[ApiKeyHeaders.ActorIp].ToString().Trim();
+        actor = new ApiKeyActor(name, scopes, ip.Length > 0 ? ip : http.Connection.RemoteIpAddress?.ToString());
+
+        var errors = new Dictionary<string, string[]>();
+        if (name.Length is 0 or > 200)
+        {
+            errors[ApiKeyHeaders.Actor] = ["The acting user or credential is required (at most 200 characters)."];
+        }
+
+        if (ip.Length > 0 && !IPAddress.TryParse(ip, out _))
+        {
+            errors[ApiKeyHeaders.ActorIp] = ["Not an IP address."];
+        }
+
+        return errors.Count > 0 ? Invalid(errors) : null;
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The request is not valid.");
+
+    private static ProblemHttpResult KeyNotFound(Guid keyId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        type: ProblemTypes.NotFound,
+        title: "Key not found.",
+        detail: $"This workspace has no key {keyId}.");
+
+    [LoggerMessage(LogLevel.Information, "API key {KeyId} of workspace {WorkspaceId} {Action} by {Actor}")]
+    private static partial void LogKeyChanged(ILogger logger, string action, Guid keyId, Guid workspaceId, string actor);
+
+    [LoggerMessage(LogLevel.Error, "Revoking API key {KeyId} failed: the revocation marker could not be written")]
+    private static partial void LogRevocationSignalFailed(ILogger logger, Exception exception, Guid keyId);
+
+    [LoggerMessage(LogLevel.Warning, "Signalling the roll of API key {KeyId} failed")]
+    private static partial void LogRollSignalFailed(ILogger logger, Exception exception, Guid keyId);
+}

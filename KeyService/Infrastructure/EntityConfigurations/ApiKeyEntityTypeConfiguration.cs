@@ -1,0 +1,60 @@
+using AlyAspire.KeyService.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AlyAspire.KeyService.Infrastructure.EntityConfigurations;
+
+internal sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("ApiKeys");
+        builder.Property(k => k.Id).ValueGeneratedNever();
+        builder.Property(k => k.Name).HasMaxLength(ApiKey.NameMaxLength);
+        builder.Property(k => k.CreatedBy).HasMaxLength(200);
+        builder.Property(k => k.RevokedBy).HasMaxLength(200);
+        builder.Property(k => k.DisplayPrefix).HasMaxLength(16);
+        builder.Property(k => k.DisplaySuffix).HasMaxLength(16);
+        builder.Property(k => k.Scopes).HasColumnType("text[]");
+        builder.Ignore(k => k.IsRevoked);
+        // Listing a workspace's keys, newest first.
+        builder.HasIndex(k => new { k.WorkspaceId, k.CreatedAt });
+        builder.HasMany(k => k.Secrets).WithOne(s => s.ApiKey).HasForeignKey(s => s.ApiKeyId);
+        builder.HasMany(k => k.Usage).WithOne().HasForeignKey(u => u.ApiKeyId);
+    }
+}
+
+internal sealed class ApiKeySecretEntityTypeConfiguration : IEntityTypeConfiguration<ApiKeySecret>
+{
+    public void Configure(EntityTypeBuilder<ApiKeySecret> builder)
+    {
+        builder.ToTable("ApiKeySecrets");
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Hash).HasColumnType("bytea").IsRequired();
+        // Verification is one read through this index.
+        builder.HasIndex(s => s.Hash).IsUnique();
+        builder.Ignore(s => s.EffectiveExpiry);
+    }
+}
+
+internal sealed class ApiKeyUsageDayEntityTypeConfiguration : IEntityTypeConfiguration<ApiKeyUsageDay>
+{
+    public void Configure(EntityTypeBuilder<ApiKeyUsageDay> builder)
+    {
+        builder.ToTable("ApiKeyDailyUsage");
+        builder.HasKey(u => new { u.ApiKeyId, u.Day });
+    }
+}
+
+internal sealed class ApiKeyAuditRecordEntityTypeConfiguration : IEntityTypeConfiguration<ApiKeyAuditRecord>
+{
+    public void Configure(EntityTypeBuilder<ApiKeyAuditRecord> builder)
+    {
+        builder.ToTable("ApiKeyAuditRecords");
+        builder.Property(a => a.Action).HasMaxLength(32);
+        builder.Property(a => a.Actor).HasMaxLength(200);
+        builder.Property(a => a.SourceIp).HasMaxLength(64);
+        builder.HasIndex(a => new { a.WorkspaceId, a.OccurredAt });
+        builder.HasIndex(a => a.ApiKeyId);
+    }
+}

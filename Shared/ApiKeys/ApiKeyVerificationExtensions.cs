@@ -1,0 +1,25 @@
+using AlyAspire.Shared.Credentials;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AlyAspire.Shared.ApiKeys;
+
+public static class ApiKeyVerificationExtensions
+{
+    /// <summary>
+    /// Registers API key verification for an agent surface: <see cref="ApiKeyClient"/> (service credential,
+    /// <c>http://keyservice</c>), <see cref="ApiKeyVerifier"/> (also as <see cref="ICredentialVerifier"/>), its
+    /// cache and the revocation subscriber. Needs an <c>IConnectionMultiplexer</c> (<c>AddRedisClient("redis")</c>).
+    /// </summary>
+    public static IServiceCollection AddApiKeyVerification(this IServiceCollection services)
+    {
+        services.AddApiKeyClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApiKeyVerificationCache>();
+        // Transient like the typed ApiKeyClient it holds; the state lives in the singleton cache.
+        services.TryAddTransient<ApiKeyVerifier>();
+        services.AddTransient<ICredentialVerifier>(sp => sp.GetRequiredService<ApiKeyVerifier>());
+        services.AddHostedService<ApiKeyRevocationSubscriber>();
+        return services;
+    }
+}

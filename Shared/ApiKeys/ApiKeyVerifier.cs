@@ -1,0 +1,110 @@
+using AlyAspire.Shared.Credentials;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AlyAspire.Shared.ApiKeys;
+
+/// <summary>
+/// Verifies <c>aly_…</c> API keys for the agent surfaces. Per request: the offline format check (a malformed or
+/// mistyped key never leaves the process); then a cached verification, used only after one Redis <c>EXISTS</c>
+/// finds no revocation marker for the key and its expiry has not passed (by <see cref="TimeProvider"/>); otherwise
+/// KeyService is asked and its answer cached for at most <see cref="RevocationSignals.MaxCacheLifetime"/>, never past
+/// the key's expiry. If Redis cannot be reached the cache is bypassed, so a revocation can never be missed.
+/// </summary>
+public sealed partial class ApiKeyVerifier(
+    ApiKeyClient keyService,
+    ApiKeyVerificationCache cache,
+    IConnectionMultiplexer redis,
+    TimeProvider time,
+    ILogger<ApiKeyVerifier> logger) : ICredentialVerifier
+{
+    public CredentialKind Kind => CredentialKind.ApiKey;
+
+    /// <exception cref="ApiKeyServiceException">KeyService refused the verification call (e.g. it is unavailable).</exception>
+    /// <exception cref="HttpRequestException">KeyService could not be reached.</exception>
+    public async ValueTask<CredentialVerification> VerifyAsync(string bearer, CancellationToken cancellationToken)
+    {
+        if (ApiKeyFormat.InvalidReason(ApiKeyFormat.Check(bearer)) is { } formatReason)
+        {
+            return CredentialVerification.Invalid(formatReason);
+        }
+
+        var cacheKey = ApiKeyVerificationCache.CacheKeyFor(bearer);
+        var now = time.GetUtcNow();
+        if (cache.TryGet(cacheKey, out var cached))
+        {
+            if (cached.Credential.ExpiresAt <= now)
+            {
+                cache.Remove(cacheKey);
+                return CredentialVerification.Invalid(ApiKeyInvalidReasons.Expired);
+            }
+
+            if (cached.CachedUntil > now)
+            {
+                switch (await IsRevokedAsync(cached.RevocationMarker))
+                {
+                    case false:
+                        return CredentialVerification.Valid(cached.Credential);
+                    case true:
+                        cache.Remove(cacheKey);
+                        return CredentialVerification.Invalid(ApiKeyInvalidReasons.Revoked);
+                    case null:
+                        // Redis unreachable: the marker cannot be checked, so the cache cannot be trusted.
+                        break;
+                }
+            }
+        }
+
+        var answer = await keyService.VerifyAsync(bearer, cancellationToken);
+        if (!answer.Valid || answer.KeyId is not { } keyId || answer.WorkspaceId is not { } workspaceId)
+        {
+            cache.Remove(cacheKey);
+            return CredentialVerification.Invalid(answer.Reason ?? ApiKeyInvalidReasons.Unknown);
+        }
+
+        var credential = new VerifiedCredential(
+            CredentialKind.ApiKey,
+            keyId.ToString(),
+            workspaceId.ToString(),
+            // The creator, when a person, for audit only; nothing authorizes by it.
+            answer.CreatedBy is { } creator && creator.StartsWith(UserActorPrefix, StringComparison.Ordinal) ? creator : null,
+            ClientId: null,
+            answer.Scopes ?? [],
+            answer.ExpiresAt,
+            Audiences: []);
+
+        var cachedUntil = now + RevocationSignals.MaxCacheLifetime;
+        if (answer.ExpiresAt < cachedUntil)
+        {
+            cachedUntil = answer.ExpiresAt.Value;
+        }
+
+        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), cachedUntil), cachedUntil - now);
+        return CredentialVerification.Valid(credential);
+    }
+
+    /// <summary>The form of a person's actor id (<see cref="ApiKeyActor.Actor"/>), as opposed to a credential's.</summary>
+    public const string UserActorPrefix = "user:";
+
+    /// <returns>Whether the marker exists, or <c>null</c> when Redis could not answer.</returns>
+    private async Task<bool?> IsRevokedAsync(string marker)
+    {
+        if (!redis.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await redis.GetDatabase().KeyExistsAsync(marker);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogMarkerCheckFailed(logger, exception);
+            return null;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Checking an API key's revocation marker failed; asking KeyService instead")]
+    private static partial void LogMarkerCheckFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,189 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Internal;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AlyAspire.Shared.OAuth;
+
+/// <summary>
+/// Verifies <c>aly_oauth_…</c> access tokens for a resource server by introspection (RFC 7662) at the AuthServer,
+/// as the confidential client <see cref="ClientId"/> whose secret is the platform's service key. Active results
+/// are cached (keyed by the token's SHA-256, never the token) for at most
+/// <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the token's expiry; every cache hit is
+/// checked against the token's and its authorization's revocation markers with one Redis EXISTS. If Redis
+/// cannot answer, the cache is bypassed and the AuthServer asked.
+/// </summary>
+/// <remarks>Throws <see cref="HttpRequestException"/> when the AuthServer cannot be reached: a resource server
+/// answers that with 503, not with 401.</remarks>
+public sealed partial class OAuthTokenVerifier(
+    IHttpClientFactory httpClients,
+    IConnectionMultiplexer redis,
+    IMemoryCache cache,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<OAuthTokenVerifier> logger) : ICredentialVerifier
+{
+    public const string HttpClientName = "aly-oauth-introspection";
+    public const string ClientId = "storefrontapi";
+    public const string IntrospectionPath = "/oauth/introspect";
+    public const string AuthorizationIdClaim = "authorization_id";
+
+    public CredentialKind Kind => CredentialKind.OAuthAccessToken;
+
+    public async ValueTask<CredentialVerification> VerifyAsync(string bearer, CancellationToken cancellationToken)
+    {
+        if (CredentialFormats.Classify(bearer) != CredentialKind.OAuthAccessToken)
+        {
+            return CredentialVerification.Invalid("The bearer is not an OAuth access token.");
+        }
+
+        var cacheKey = "aly-oauth:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(bearer)));
+        var redisAnswers = true;
+        if (cache.TryGetValue(cacheKey, out CachedToken? cached) && cached is not null)
+        {
+            var revoked = await IsRevokedAsync(cached, cancellationToken);
+            if (revoked == false)
+            {
+                return CredentialVerification.Valid(cached.Credential);
+            }
+
+            cache.Remove(cacheKey);
+            if (revoked == true)
+            {
+                return CredentialVerification.Invalid("The token has been revoked.");
+            }
+
+            redisAnswers = false;
+        }
+
+        var introspected = await IntrospectAsync(bearer, cancellationToken);
+        if (introspected is null)
+        {
+            return CredentialVerification.Invalid("The token is not active.");
+        }
+
+        // Only cache what a marker check can later overrule: without Redis, every request goes to the source.
+        if (redisAnswers && redis.IsConnected)
+        {
+            var lifetime = RevocationSignals.MaxCacheLifetime;
+            if (introspected.Credential.ExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() < lifetime)
+            {
+                lifetime = expiresAt - time.GetUtcNow();
+            }
+
+            if (lifetime > TimeSpan.Zero)
+            {
+                cache.Set(cacheKey, introspected, lifetime);
+            }
+        }
+
+        return CredentialVerification.Valid(introspected.Credential);
+    }
+
+    /// <summary>True if a marker exists, false if none does, null if Redis could not answer.</summary>
+    private async Task<bool?> IsRevokedAsync(CachedToken cached, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var count = await redis.GetDatabase().KeyExistsAsync(cached.MarkerKeys).WaitAsync(cancellationToken);
+            return count > 0;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogRedisUnavailable(logger, ex);
+            return null;
+        }
+    }
+
+    private async Task<CachedToken?> IntrospectAsync(string token, CancellationToken cancellationToken)
+    {
+        var secret = configuration[InternalServiceAuthentication.ConfigurationKey]
+            ?? throw new InvalidOperationException($"{InternalServiceAuthentication.ConfigurationKey} is not configured.");
+        using var http = httpClients.CreateClient(HttpClientName);
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token,
+            ["token_type_hint"] = "access_token",
+            ["client_id"] = ClientId,
+            ["client_secret"] = secret,
+        });
+        using var response = await http.PostAsync(IntrospectionPath, content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            // 4xx here means our own client credentials are wrong: a configuration fault, not a bad token.
+            throw new HttpRequestException($"Token introspection failed with status {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (!body.TryGetProperty("active", out var active) || active.ValueKind != JsonValueKind.True
+            || String(body, AgentClaimTypes.WorkspaceId) is not { } workspaceId
+            || String(body, "jti") is not { } tokenId)
+        {
+            return null;
+        }
+
+        var expiresAt = body.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        var credential = new VerifiedCredential(
+            CredentialKind.OAuthAccessToken,
+            tokenId,
+            workspaceId,
+            String(body, "sub"),
+            String(body, "client_id"),
+            ScopesOf(body),
+            expiresAt,
+            AudiencesOf(body));
+
+        var markers = new List<RedisKey> { RevocationSignals.OAuthToken(tokenId) };
+        if (String(body, AuthorizationIdClaim) is { } authorizationId)
+        {
+            markers.Add(RevocationSignals.OAuthAuthorization(authorizationId));
+        }
+
+        return new CachedToken(credential, [.. markers]);
+    }
+
+    private static string? String(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string[] ScopesOf(JsonElement body) =>
+        String(body, "scope") is { } scope ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+
+    private static string[] AudiencesOf(JsonElement body) =>
+        body.TryGetProperty("aud", out var aud) ? aud.ValueKind switch
+        {
+            JsonValueKind.String => [aud.GetString()!],
+            JsonValueKind.Array => aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToArray(),
+            _ => [],
+        } : [];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer the revocation check; asking the AuthServer instead")]
+    private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
+
+    private sealed record CachedToken(VerifiedCredential Credential, RedisKey[] MarkerKeys);
+}
+
+public static class OAuthTokenVerificationExtensions
+{
+    /// <summary>
+    /// Registers <see cref="OAuthTokenVerifier"/> as an <see cref="ICredentialVerifier"/> for OAuth access tokens,
+    /// introspecting at <c>http://authserver</c> (service discovery). Needs an <see cref="IConnectionMultiplexer"/>
+    /// (<c>builder.AddRedisClient("redis")</c>) and <c>Internal:ServiceKey</c>.
+    /// </summary>
+    public static IServiceCollection AddOAuthTokenVerification(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = new Uri("http://authserver"));
+        services.AddSingleton<OAuthTokenVerifier>();
+        services.AddSingleton<ICredentialVerifier>(sp => sp.GetRequiredService<OAuthTokenVerifier>());
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using AlyAspire.StorefrontApi.Authentication;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AlyAspire.StorefrontApi.Apis;
+
+/// <summary>The REST merchant API: every route behind the bearer gate, a scope policy, and (when present) the workspace limit.</summary>
+public static class MerchantApi
+{
+    public const string BasePath = AgentResources.RestPath + "/merchant";
+
+    /// <summary>Merchant requests are small JSON documents; anything bigger is refused with 413 before it is read.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapMerchantApi(this IEndpointRouteBuilder app)
+    {
+        var merchant = app.MapGroup(BasePath)
+            .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        merchant.MapOrdersApi()
+            .MapCatalogApi()
+            .MapCustomersApi()
+            .MapSitesApi()
+            .MapDomainsApi()
+            .MapVoiceApi()
+            .MapMediaApi()
+            .MapAnalyticsApi()
+            .MapWorkspaceApi()
+            .MapTeamApi()
+            .MapApiKeysApi();
+        return merchant;
+    }
+}

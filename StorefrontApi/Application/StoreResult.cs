@@ -1,0 +1,40 @@
+namespace AlyAspire.StorefrontApi.Application;
+
+public enum StoreErrorKind
+{
+    NotFound,
+    Conflict,
+    Validation,
+}
+
+/// <summary>Why a merchant operation did not happen; REST turns it into an RFC 9457 problem, MCP into a tool error.</summary>
+public sealed record StoreError(StoreErrorKind Kind, string Detail, IDictionary<string, string[]>? Errors = null)
+{
+    public static StoreError NotFound(string what) => new(StoreErrorKind.NotFound, $"{what} was not found.");
+
+    public static StoreError Conflict(string detail) => new(StoreErrorKind.Conflict, detail);
+
+    public static StoreError Invalid(string field, string message) =>
+        new(StoreErrorKind.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
+}
+
+/// <summary>A value or the reason there is none.</summary>
+public readonly record struct StoreResult<T>(T? Value, StoreError? Error)
+{
+    public static implicit operator StoreResult<T>(T value) => new(value, null);
+
+    public static implicit operator StoreResult<T>(StoreError error) => new(default, error);
+}
+
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public static class Paging
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static StoreError? Validate(int page, int pageSize) =>
+        page < 1 ? StoreError.Invalid("page", "page starts at 1.")
+        : pageSize is < 1 or > MaxPageSize ? StoreError.Invalid("pageSize", $"pageSize must be between 1 and {MaxPageSize}.")
+        : null;
+}

@@ -1,0 +1,18 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using ModelContextProtocol.Server;
+
+namespace AlyAspire.StorefrontApi.Mcp;
+
+/// <summary>Which scope each MCP tool needs, read once from the tools' own attributes (one source of truth).</summary>
+public static class StoreToolScopes
+{
+    public static FrozenDictionary<string, string> ByTool { get; } = typeof(StoreTools)
+        .GetMethods(BindingFlags.Public | BindingFlags.Static)
+        .Select(m => (Tool: m.GetCustomAttribute<McpServerToolAttribute>()?.Name, Scope: m.GetCustomAttribute<AuthorizeAttribute>()?.Policy))
+        .Where(t => t.Tool is not null && t.Scope is not null)
+        .ToFrozenDictionary(t => t.Tool!, t => t.Scope!, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> All { get; } = ByTool.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+}

@@ -1,0 +1,347 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Scopes;
+using AlyAspire.Tests.Infrastructure;
+using Npgsql;
+
+namespace AlyAspire.Tests.KeyService;
+
+[Collection(PlatformCollection.Name)]
+public sealed class KeyServiceApiTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_created_key_verifies_with_its_workspace_and_scopes()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteContent), actor);
+        var verified = await keys.VerifyAsync(created.Secret);
+
+        Assert.Equal(ApiKeyFormatError.None, ApiKeyFormat.Check(created.Secret));
+        Assert.Equal(ApiKeyFormat.DisplayForm(created.Secret), created.Key.DisplayForm);
+        Assert.True(verified.Valid);
+        Assert.Equal(created.Key.Id, verified.KeyId);
+        Assert.Equal(workspace, verified.WorkspaceId);
+        Assert.Equal(actor.Actor, verified.CreatedBy);
+        Assert.Equal([ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteContent], verified.Scopes);
+        Assert.Null(verified.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Verification_names_why_a_secret_is_not_valid()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+
+        Assert.Equal(ApiKeyInvalidReasons.Malformed, (await keys.VerifyAsync("aly_short")).Reason);
+        Assert.Equal(ApiKeyInvalidReasons.BadChecksum, (await keys.VerifyAsync("aly_0123456789ABCDEFGHIJKLMNOPQRSTUV000000")).Reason);
+        var unknown = await keys.VerifyAsync(ApiKeyFormat.Generate());
+        Assert.False(unknown.Valid);
+        Assert.Equal(ApiKeyInvalidReasons.Unknown, unknown.Reason);
+    }
+
+    [Fact]
+    public async Task The_secret_is_in_no_table_of_the_database()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), KeyServiceClients.Owner());
+        var rolled = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(1), KeyServiceClients.Owner());
+        await keys.VerifyAsync(created.Secret);
+
+        var dump = await DumpDatabaseAsync();
+
+        // The key is there (so the dump is real), but neither secret in any form: text, hex bytes, or an unkeyed SHA-256.
+        Assert.Contains(created.Key.Id.ToString(), dump, StringComparison.OrdinalIgnoreCase);
+        foreach (var secret in new[] { created.Secret, rolled.Secret })
+        {
+            var random = secret[4..^ApiKeyFormat.ChecksumLength];
+            Assert.DoesNotContain(random, dump, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToHexString(Encoding.UTF8.GetBytes(secret)), dump, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), dump, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task List_and_get_never_return_a_secret()
+    {
+        using var http = await platform.CreateServiceHttpClientAsync();
+        var keys = new ApiKeyClient(http);
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+
+        foreach (var path in new[] { ApiKeyRoutes.Keys(workspace), ApiKeyRoutes.Key(workspace, created.Key.Id) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(ApiKeyHeaders.Actor, actor.Actor);
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains(created.Key.Id.ToString(), body, StringComparison.Ordinal);
+            Assert.Contains(created.Key.DisplayForm, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(created.Secret[8..^4], body, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret", body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var listed = Assert.Single(await keys.ListAsync(workspace, actor));
+        Assert.Equal(created.Key.Id, listed.Id);
+    }
+
+    [Fact]
+    public async Task Unknown_scopes_are_refused_by_name()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+
+        var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
+            Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, "read:everything", "root"), KeyServiceClients.Owner()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refusal.Status);
+        Assert.Equal(ProblemTypes.UnknownScope, refusal.Problem.Type);
+        Assert.Contains("read:everything", refusal.Problem.Detail);
+        Assert.Contains("root", refusal.Problem.Detail);
+        Assert.DoesNotContain(ScopeCatalogue.ReadOrders, refusal.Problem.Detail);
+    }
+
+    [Fact]
+    public async Task Scopes_beyond_what_the_actor_may_grant_are_refused()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+
+        var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
+            Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders), KeyServiceClients.Member()));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refusal.Status);
+        Assert.Equal(ProblemTypes.ScopeNotGrantable, refusal.Problem.Type);
+        Assert.Contains(ScopeCatalogue.WriteOrders, refusal.Problem.Detail);
+        Assert.DoesNotContain(ScopeCatalogue.ReadOrders, refusal.Problem.Detail);
+    }
+
+    [Fact]
+    public async Task Invalid_requests_get_validation_problems_and_change_nothing()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+
+        var noName = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.CreateAsync(workspace, new CreateApiKeyRequest("  ", [ScopeCatalogue.ReadOrders], null), actor));
+        var longName = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.CreateAsync(workspace, new CreateApiKeyRequest(new string('n', 101), [ScopeCatalogue.ReadOrders], null), actor));
+        var pastExpiry = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.CreateAsync(workspace, new CreateApiKeyRequest("old", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddMinutes(-1)), actor));
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+        var longGrace = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(169), actor));
+        var negativeGrace = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(-1), actor));
+
+        Assert.All([noName, longName, pastExpiry, longGrace, negativeGrace], refusal =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refusal.Status);
+            Assert.Equal(ProblemTypes.Validation, refusal.Problem.Type);
+        });
+        Assert.Single(await keys.ListAsync(workspace, actor));
+        Assert.True((await keys.VerifyAsync(created.Secret)).Valid);
+    }
+
+    [Fact]
+    public async Task The_verify_endpoint_refuses_callers_without_the_service_credential()
+    {
+        using var anonymous = platform.CreateClient("keyservice");
+        using var wrongKey = platform.CreateClient("keyservice");
+        wrongKey.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, "not-the-service-key-0123456789");
+        var secret = (await (await platform.CreateApiKeyClientAsync()).CreateAsync(Guid.NewGuid(), KeyServiceClients.Request(), KeyServiceClients.Owner())).Secret;
+
+        foreach (var client in new[] { anonymous, wrongKey })
+        {
+            using var verify = await client.PostAsJsonAsync(ApiKeyRoutes.Verify, new VerifyApiKeyRequest(secret));
+            using var list = await client.GetAsync(ApiKeyRoutes.Keys(Guid.NewGuid()));
+
+            Assert.Equal(HttpStatusCode.Unauthorized, verify.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+            Assert.DoesNotContain(secret, await verify.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_revoked_key_fails_verification_and_the_revocation_is_audited()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+        Assert.True((await keys.VerifyAsync(created.Secret)).Valid);
+
+        var revoked = await keys.RevokeAsync(workspace, created.Key.Id, actor);
+        var again = await keys.RevokeAsync(workspace, created.Key.Id, actor);
+
+        Assert.NotNull(revoked.RevokedAt);
+        Assert.Equal(actor.Actor, revoked.RevokedBy);
+        Assert.Equal(revoked.RevokedAt, again.RevokedAt);
+        var verified = await keys.VerifyAsync(created.Secret);
+        Assert.False(verified.Valid);
+        Assert.Equal(ApiKeyInvalidReasons.Revoked, verified.Reason);
+        var rollRevoked = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
+            keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(null), actor));
+        Assert.Equal(HttpStatusCode.Conflict, rollRevoked.Status);
+
+        var audit = await QueryAsync(
+            """SELECT "Action", "Actor", "SourceIp" FROM "ApiKeyAuditRecords" WHERE "ApiKeyId" = @id ORDER BY "Id" """,
+            created.Key.Id);
+        Assert.Equal(
+            [
+                (ApiKeyAuditActions.Created, actor.Actor, actor.SourceIp),
+                (ApiKeyAuditActions.Revoked, actor.Actor, actor.SourceIp),
+            ],
+            audit);
+    }
+
+    [Fact]
+    public async Task A_key_past_its_expiry_fails_verification()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var created = await keys.CreateAsync(Guid.NewGuid(),
+            new CreateApiKeyRequest("short-lived", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddSeconds(2)), KeyServiceClients.Owner());
+        Assert.Equal(created.Key.ExpiresAt, (await keys.VerifyAsync(created.Secret)).ExpiresAt);
+
+        // KeyService runs on the system clock in its own process; this one waits for real time to pass the expiry.
+        await Eventually.SucceedsAsync(async () =>
+            Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(created.Secret)).Reason), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Rolling_gives_a_new_secret_and_ends_the_old_one_at_the_chosen_grace_expiry()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadMedia), actor);
+
+        var before = DateTimeOffset.UtcNow;
+        var withGrace = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(null), actor);
+        var oldSecret = await keys.VerifyAsync(created.Secret);
+        var newSecret = await keys.VerifyAsync(withGrace.Secret);
+
+        Assert.NotEqual(created.Secret, withGrace.Secret);
+        Assert.Equal(created.Key.Id, withGrace.Key.Id);
+        Assert.Equal(created.Key.Name, withGrace.Key.Name);
+        Assert.Equal(ApiKeyFormat.DisplayForm(withGrace.Secret), withGrace.Key.DisplayForm);
+        Assert.True(oldSecret.Valid);
+        Assert.InRange(oldSecret.ExpiresAt!.Value, before.AddHours(ApiKeyRollGrace.DefaultHours), DateTimeOffset.UtcNow.AddHours(ApiKeyRollGrace.DefaultHours));
+        Assert.True(newSecret.Valid);
+        Assert.Equal([ScopeCatalogue.ReadMedia], newSecret.Scopes);
+        Assert.Null(newSecret.ExpiresAt);
+
+        // A grace period of zero ends the earlier secrets at once; the newest stays.
+        var immediate = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(0), actor);
+        Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(created.Secret)).Reason);
+        Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(withGrace.Secret)).Reason);
+        Assert.True((await keys.VerifyAsync(immediate.Secret)).Valid);
+    }
+
+    [Fact]
+    public async Task A_key_of_one_workspace_is_not_found_from_another()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var (workspaceA, workspaceB) = (Guid.NewGuid(), Guid.NewGuid());
+        var actor = KeyServiceClients.Owner();
+        var keyOfA = await keys.CreateAsync(workspaceA, KeyServiceClients.Request(), actor);
+        await keys.CreateAsync(workspaceB, KeyServiceClients.Request(), actor);
+
+        var attempts = new Func<Task>[]
+        {
+            () => keys.GetAsync(workspaceB, keyOfA.Key.Id, actor),
+            () => keys.RevokeAsync(workspaceB, keyOfA.Key.Id, actor),
+            () => keys.RollAsync(workspaceB, keyOfA.Key.Id, new RollApiKeyRequest(1), actor),
+        };
+        foreach (var attempt in attempts)
+        {
+            var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(attempt);
+            Assert.Equal(HttpStatusCode.NotFound, refusal.Status);
+            Assert.Equal(ProblemTypes.NotFound, refusal.Problem.Type);
+        }
+
+        Assert.DoesNotContain(await keys.ListAsync(workspaceB, actor), k => k.Id == keyOfA.Key.Id);
+        Assert.True((await keys.VerifyAsync(keyOfA.Secret)).Valid);
+        Assert.Null((await keys.GetAsync(workspaceA, keyOfA.Key.Id, actor)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task Uses_are_counted_per_day_and_written_in_batches()
+    {
+        var keys = await platform.CreateApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.True((await keys.VerifyAsync(created.Secret)).Valid);
+        }
+
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var key = await keys.GetAsync(workspace, created.Key.Id, actor);
+            var today = Assert.Single(key.Usage);
+            Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), today.Day);
+            Assert.Equal(7, today.Requests);
+            Assert.NotNull(key.LastUsedAt);
+        }, TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>Every row of every table of keysdb as JSON text (bytea as hex), like a dump.</summary>
+    private async Task<string> DumpDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(await platform.ConnectionStringAsync("keysdb"));
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains("\"ApiKeySecrets\"", tables);
+        var dump = new StringBuilder();
+        foreach (var table in tables)
+        {
+#pragma warning disable CA2100 // Table names come from the catalogue, quoted by quote_ident.
+            await using var rows = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t", connection);
+#pragma warning restore CA2100
+            await using var reader = await rows.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                dump.AppendLine(reader.GetString(0));
+            }
+        }
+
+        return dump.ToString();
+    }
+
+    private async Task<List<(string, string, string?)>> QueryAsync(string sql, Guid keyId)
+    {
+        await using var connection = new NpgsqlConnection(await platform.ConnectionStringAsync("keysdb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", keyId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string?)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return rows;
+    }
+}

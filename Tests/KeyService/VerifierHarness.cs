@@ -1,0 +1,97 @@
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Internal;
+using AlyAspire.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace AlyAspire.Tests.KeyService;
+
+/// <summary>
+/// One verifying process in miniature: <c>AddApiKeyVerification()</c> in its own service provider (own memory cache,
+/// own Redis connection, <see cref="ApiKeyClient"/> pointed at the running KeyService with the service key), as
+/// StorefrontApi wires it. Counts the calls that reach KeyService.
+/// </summary>
+internal sealed class VerifierHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly CallCounter _calls;
+    private readonly List<IHostedService> _started = [];
+
+    private VerifierHarness(ServiceProvider provider, IConnectionMultiplexer redis, CallCounter calls)
+    {
+        _provider = provider;
+        _redis = redis;
+        _calls = calls;
+    }
+
+    public ApiKeyVerifier Verifier => _provider.GetRequiredService<ApiKeyVerifier>();
+
+    /// <summary>Verification requests that left the process for KeyService.</summary>
+    public int KeyServiceCalls => _calls.Count;
+
+    public static async Task<VerifierHarness> StartAsync(
+        PlatformFixture platform, TimeProvider? time = null, ConfigurationOptions? redisOptions = null, bool subscribeToRevocations = true)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions ?? ConfigurationOptions.Parse(await platform.ConnectionStringAsync("redis")));
+        var calls = new CallCounter();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection([new(InternalServiceAuthentication.ConfigurationKey, await platform.GetSecretAsync("internal-service-key"))])
+            .Build());
+        services.AddSingleton<IConnectionMultiplexer>(redis);
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddApiKeyVerification();
+        // The test process has no service discovery: point the client at the running KeyService directly.
+        services.AddHttpClient<ApiKeyClient>(client => client.BaseAddress = platform.Endpoint("keyservice"))
+            .AddHttpMessageHandler(() => new CountingHandler(calls));
+
+        var harness = new VerifierHarness(services.BuildServiceProvider(), redis, calls);
+        if (subscribeToRevocations)
+        {
+            foreach (var hosted in harness._provider.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(default);
+                harness._started.Add(hosted);
+            }
+        }
+
+        return harness;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in _started)
+        {
+            await hosted.StopAsync(default);
+        }
+
+        await _provider.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private sealed class CallCounter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Increment() => Interlocked.Increment(ref _count);
+    }
+
+    private sealed class CountingHandler(CallCounter calls) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            calls.Increment();
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AlyAspire.Shared.Scopes;
+using AlyAspire.Tests.Infrastructure;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace AlyAspire.Tests.StorefrontApi;
+
+/// <summary>The MCP server through the official C# SDK client, with both credential kinds, and its HTTP-level refusals.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class McpServerTests(PlatformFixture platform)
+{
+    private static readonly string[] ToolScopes =
+        [ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders, ScopeCatalogue.ReadContent, ScopeCatalogue.WriteContent, ScopeCatalogue.ReadCustomers, ScopeCatalogue.ReadAnalytics];
+
+    public static TheoryData<CredentialKindUnderTest> Kinds => new() { CredentialKindUnderTest.ApiKey, CredentialKindUnderTest.OAuth };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task An_MCP_client_lists_the_tools_and_calls_one(CredentialKindUnderTest kind)
+    {
+        var bearer = kind == CredentialKindUnderTest.ApiKey
+            ? await platform.ApiKeyAsync(StorefrontAgents.DemoStore, ToolScopes)
+            : await platform.OAuthTokenAsync(ToolScopes, OAuthTokens.Resource.Mcp);
+        await using var client = await ConnectAsync(bearer);
+
+        var tools = await client.ListToolsAsync();
+        Assert.Equal(
+            ["find_customers", "fulfill_order", "get_analytics", "get_order", "list_orders", "list_products", "update_product"],
+            tools.Select(t => t.Name).Order().ToArray());
+
+        var result = await client.CallToolAsync("list_orders", new Dictionary<string, object?> { ["state"] = "paid", ["pageSize"] = 5 });
+        Assert.NotEqual(true, result.IsError);
+        var page = JsonDocument.Parse(Assert.IsType<TextContentBlock>(result.Content[0]).Text).RootElement;
+        Assert.All(page.GetProperty("items").EnumerateArray(), o => Assert.Equal("paid", o.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task Tools_share_the_REST_domain_fulfilling_over_MCP_shows_in_the_REST_API()
+    {
+        var key = await platform.ApiKeyAsync(StorefrontAgents.DemoStore, StorefrontAgents.AllScopes);
+        using var rest = platform.Storefront(key);
+        var orderId = await new StoreDriver(rest).CreatePaidOrderAsync();
+        await using var client = await ConnectAsync(key);
+
+        var result = await client.CallToolAsync("fulfill_order", new Dictionary<string, object?> { ["orderId"] = orderId, ["carrier"] = "DHL" });
+        Assert.NotEqual(true, result.IsError);
+
+        var order = await rest.GetFromJsonAsync<JsonElement>($"{StorefrontAgents.MerchantPath}/orders/{orderId}");
+        Assert.Equal("fulfilled", order.GetProperty("state").GetString());
+        var again = await client.CallToolAsync("fulfill_order", new Dictionary<string, object?> { ["orderId"] = orderId });
+        Assert.True(again.IsError);
+        Assert.Contains("Only paid orders can be fulfilled", Assert.IsType<TextContentBlock>(again.Content[0]).Text);
+    }
+
+    [Fact]
+    public async Task Without_a_credential_the_client_gets_the_401_that_points_at_the_resource_metadata()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(bearer: null));
+        var http = FindHttpError(error);
+        Assert.Equal(HttpStatusCode.Unauthorized, http.StatusCode);
+
+        using var raw = platform.Storefront();
+        using var response = await raw.PostAsJsonAsync("/mcp", new { jsonrpc = "2.0", id = 1, method = "tools/list" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains($"resource_metadata=\"{platform.Endpoint("storefrontapi").ToString().TrimEnd('/')}/.well-known/oauth-protected-resource/mcp\"", challenge);
+        Assert.Contains($"scope=\"{string.Join(' ', ToolScopes.Order(StringComparer.Ordinal))}\"", challenge);
+    }
+
+    [Fact]
+    public async Task Calling_a_tool_without_its_scope_is_an_HTTP_403_insufficient_scope()
+    {
+        var key = await platform.ApiKeyAsync(StorefrontAgents.DemoStore, [ScopeCatalogue.ReadOrders]);
+        await using var client = await ConnectAsync(key);
+
+        // The SDK's filter hides the tools this credential cannot use…
+        Assert.Equal(["get_order", "list_orders"], (await client.ListToolsAsync()).Select(t => t.Name).Order().ToArray());
+
+        // …and a call to one of them is refused before the MCP handler, with the step-up challenge.
+        using var raw = platform.Storefront(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 7, method = "tools/call", @params = new { name = "fulfill_order", arguments = new { orderId = Guid.NewGuid() } } }),
+            Headers = { Accept = { new("application/json"), new("text/event-stream") } },
+        };
+        using var response = await raw.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains("error=\"insufficient_scope\"", challenge);
+        Assert.Contains($"scope=\"{ScopeCatalogue.WriteOrders}\"", challenge);
+        Assert.Contains("resource_metadata=\"", challenge);
+    }
+
+    [Fact]
+    public async Task Bad_tool_input_is_a_tool_error_not_a_server_error()
+    {
+        await using var client = await ConnectAsync(await platform.ApiKeyAsync(StorefrontAgents.DemoStore, ToolScopes));
+
+        var unknownOrder = await client.CallToolAsync("get_order", new Dictionary<string, object?> { ["orderId"] = Guid.NewGuid() });
+        Assert.True(unknownOrder.IsError);
+        Assert.Contains("not found", Assert.IsType<TextContentBlock>(unknownOrder.Content[0]).Text);
+
+        var badState = await client.CallToolAsync("list_orders", new Dictionary<string, object?> { ["state"] = "shipped" });
+        Assert.True(badState.IsError);
+        var badDays = await client.CallToolAsync("get_analytics", new Dictionary<string, object?> { ["days"] = 5000 });
+        Assert.True(badDays.IsError);
+    }
+
+    private async Task<McpClient> ConnectAsync(string? bearer)
+    {
+        var options = new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(platform.Endpoint("storefrontapi"), "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = bearer is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {bearer}" },
+        };
+        return await McpClient.CreateAsync(new HttpClientTransport(options));
+    }
+
+    private static HttpRequestException FindHttpError(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException http)
+            {
+                return http;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"Expected an HTTP error, got {error}");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Development;
+using AlyAspire.Shared.Scopes;
+using AlyAspire.Tests.Infrastructure;
+
+namespace AlyAspire.Tests.StorefrontApi;
+
+public enum CredentialKindUnderTest
+{
+    ApiKey,
+    OAuth,
+}
+
+/// <summary>
+/// Real credentials for the storefront tests: API keys minted by the KeyService (through its internal API, with the
+/// service credential) and OAuth access tokens issued by the AuthServer (sign-in and consent driven over HTTP).
+/// Each distinct credential is minted once per test run.
+/// </summary>
+public static class StorefrontAgents
+{
+    public const string MerchantPath = "/api/storefront/v1/merchant";
+
+    /// <summary>The development seed's workspaces (AuthServer and StorefrontApi seed the same ids).</summary>
+    public static readonly Guid DemoStore = DemoWorkspace.Id;
+    public static readonly Guid OtherStore = DemoWorkspace.OtherId;
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Minted = new();
+
+    public static IReadOnlyList<string> AllScopes => ScopeCatalogue.Names;
+
+    public static IReadOnlyList<string> AllBut(string scope) => ScopeCatalogue.Names.Where(s => s != scope).ToArray();
+
+    /// <summary>A bearer of the given kind for the demo workspace holding exactly <paramref name="scopes"/>.</summary>
+    public static Task<string> BearerAsync(this PlatformFixture platform, CredentialKindUnderTest kind, IReadOnlyList<string> scopes) => kind switch
+    {
+        CredentialKindUnderTest.ApiKey => platform.ApiKeyAsync(DemoStore, scopes),
+        _ => platform.OAuthTokenAsync(scopes, OAuthTokens.Resource.Rest),
+    };
+
+    public static Task<string> ApiKeyAsync(this PlatformFixture platform, Guid workspaceId, IReadOnlyList<string> scopes) =>
+        Minted.GetOrAdd($"key|{workspaceId}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
+        {
+            var keys = await platform.ApiKeyClientAsync();
+            var created = await keys.CreateAsync(workspaceId, new CreateApiKeyRequest($"storefront tests {Guid.NewGuid():N}", scopes, null),
+                new ApiKeyActor("user:storefront-tests", ScopeCatalogue.Names, null));
+            return created.Secret;
+        })).Value;
+
+    public static Task<string> OAuthTokenAsync(this PlatformFixture platform, IReadOnlyList<string> scopes, OAuthTokens.Resource resource) =>
+        Minted.GetOrAdd($"oauth|{resource}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(
+            () => new OAuthTokens(platform).IssueAsync(scopes, resource))).Value;
+
+    /// <summary>A client of the storefront's shared (replicated) endpoint, with or without a bearer.</summary>
+    public static HttpClient Storefront(this PlatformFixture platform, string? bearer = null)
+    {
+        var client = platform.CreateClient("storefrontapi", allowRedirects: false);
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+}

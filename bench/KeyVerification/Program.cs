@@ -1,0 +1,14 @@
+using AlyAspire.Bench.KeyVerification;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// In-process: the platform stack is started once by the benchmark's setup, in this process.
+var config = DefaultConfig.Instance
+    .AddJob(Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithWarmupCount(3)
+        .WithIterationCount(15));
+
+BenchmarkSwitcher.FromAssembly(typeof(KeyVerificationBenchmarks).Assembly).Run(args, config);

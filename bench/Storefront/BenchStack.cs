@@ -1,0 +1,82 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AlyAspire.Bench.Storefront;
+
+/// <summary>
+/// The real platform (AppHost graph, random ports, throw-away data folder) plus one more StorefrontApi instance,
+/// <c>storefront-ungated</c>, started with <c>Benchmark:DisableAgentGate=true</c>: same database, same code, no bearer
+/// gate and no rate limits. Both storefronts run as one process each behind Aspire's proxy, so they compare fairly.
+/// </summary>
+internal sealed class BenchStack : IAsyncDisposable
+{
+    public const string Ungated = "storefront-ungated";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-bench-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public static async Task<BenchStack> StartAsync(IReadOnlyList<(string Resource, string Name, string Value)> settings)
+    {
+        var stack = new BenchStack();
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--AppHost:DataDir={stack._dataDirectory}", "--AppHost:StorefrontReplicas=1"]);
+        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        IResourceBuilder<T> Existing<T>(string name) where T : IResource =>
+            appHost.CreateResourceBuilder(appHost.Resources.OfType<T>().Single(r => r.Name == name));
+
+        var serviceKey = Existing<ParameterResource>("internal-service-key");
+        appHost.AddProject(Ungated, Path.Combine("..", "StorefrontApi", "StorefrontApi.csproj"))
+            .WithReference(Existing<IResourceWithConnectionString>("storedb"))
+            .WithReference(Existing<IResourceWithConnectionString>("redis"))
+            .WithReference(Existing<ProjectResource>("keyservice"))
+            .WithReference(Existing<ProjectResource>("ratelimiter"))
+            .WithReference(Existing<ProjectResource>("authserver"))
+            .WithEnvironment("Internal__ServiceKey", serviceKey)
+            .WithEnvironment("Benchmark__DisableAgentGate", "true")
+            .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
+            .WithHttpHealthCheck("/health");
+
+        foreach (var (resource, name, value) in settings)
+        {
+            appHost.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == resource)
+                .Annotations.Add(new EnvironmentCallbackAnnotation(name, () => value));
+        }
+
+        stack.App = await appHost.BuildAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await stack.App.StartAsync(cts.Token);
+        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi", Ungated })
+        {
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+        }
+
+        return stack;
+    }
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<string> SecretAsync(string name)
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);
+        return await ((IValueProvider)parameter).GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}

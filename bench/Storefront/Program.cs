@@ -1,0 +1,65 @@
+using System.Globalization;
+using AlyAspire.Bench.Storefront;
+
+// GET …/merchant/orders through three doors of the same store, in one run, interleaved round by round:
+// the gated StorefrontApi with an API key, with an OAuth token, and the ungated instance (Benchmark:DisableAgentGate).
+//   dotnet run -c Release --project bench/Storefront -- [--rounds 3] [--seconds 15] [--warmup 5] [--concurrency 16]
+var rounds = Option("--rounds", 3);
+var seconds = Option("--seconds", 15);
+var warmup = Option("--warmup", 5);
+var concurrency = Option("--concurrency", 16);
+
+// The benchmark client is one IP sending thousands of requests: the limits stay in the gated path (their cost is
+// measured) but with budgets this load never exhausts.
+(string, string, string)[] settings =
+[
+    ("storefrontapi", "RateLimits__PreAuth__TokenLimit", "1000000"),
+    ("storefrontapi", "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
+    ("ratelimiter", "RateLimits__Plans__default__RequestsPerMinute", "10000000"),
+    ("ratelimiter", "RateLimits__Plans__default__Burst", "1000000"),
+];
+
+Console.WriteLine($"Starting the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
+await using var stack = await BenchStack.StartAsync(settings);
+var scenarios = new[]
+{
+    new Scenario("ungated (gate and limits off)", stack.Endpoint(BenchStack.Ungated), null),
+    new Scenario("gated, API key", stack.Endpoint("storefrontapi"), await BenchCredentials.ApiKeyAsync(stack)),
+    new Scenario("gated, OAuth token", stack.Endpoint("storefrontapi"), await BenchCredentials.OAuthTokenAsync(stack)),
+};
+
+var results = new List<RunResult>();
+for (var round = 1; round <= rounds; round++)
+{
+    foreach (var scenario in scenarios)
+    {
+        var result = await LoadRun.RunAsync(scenario, round, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+        results.Add(result);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"round {round} {scenario.Name,-32} {result.Throughput,8:F0} req/s  p50 {result.P50Ms,6:F1} ms  p95 {result.P95Ms,6:F1} ms  p99 {result.P99Ms,6:F1} ms  non-200 {result.Failures}"));
+    }
+}
+
+var baseline = Median(results.Where(r => r.Scenario == scenarios[0].Name).Select(r => r.Throughput));
+Console.WriteLine();
+Console.WriteLine("| scenario | req/s (median of rounds) | vs ungated | p50 ms | p95 ms | p99 ms | non-200 |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+foreach (var scenario in scenarios)
+{
+    var runs = results.Where(r => r.Scenario == scenario.Name).ToList();
+    var throughput = Median(runs.Select(r => r.Throughput));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {scenario.Name} | {throughput:F0} | {throughput / baseline:P1} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P95Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Failures)} |"));
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
