@@ -1,4 +1,5 @@
 using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.StorefrontApi.Extensions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AlyAspire.StorefrontApi.Apis;
@@ -11,15 +12,17 @@ public static class MerchantApi
     /// <summary>Merchant requests are small JSON documents; anything bigger is refused with 413 before it is read.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    public static RouteGroupBuilder MapMerchantApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapMerchantApi(this WebApplication app)
     {
         var merchant = app.MapGroup(BasePath)
             .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
+            .WithAgentLimits(app)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        merchant.MapOrdersApi()
+        merchant.MapCallerApi()
+            .MapOrdersApi()
             .MapCatalogApi()
             .MapCustomersApi()
             .MapSitesApi()

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.RateLimiter.Client.PreAuth;
 using AlyAspire.StorefrontApi.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +25,7 @@ public sealed partial class AgentBearerHandler(
     AgentResources resources,
     IOptions<BenchmarkOptions> benchmark,
     IOptions<DemoWorkspaceOptions> demoWorkspace,
-    IEnumerable<IBearerFailureObserver> failureObservers)
+    IPreAuthPenalty penalty)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";
@@ -59,7 +60,7 @@ public sealed partial class AgentBearerHandler(
             case CredentialKind.SessionJwt:
                 return Refuse(OAuthErrorCodes.InvalidToken, AgentBearerDefaults.SessionTokenRefused);
             case CredentialKind.Unknown:
-                return await RefuseUnverifiedAsync(kind, "The bearer token is neither an API key nor an OAuth access token.");
+                return RefuseUnverified(kind, "The bearer token is neither an API key nor an OAuth access token.");
         }
 
         var verifier = verifiers.FirstOrDefault(v => v.Kind == kind);
@@ -83,7 +84,7 @@ public sealed partial class AgentBearerHandler(
 
         if (verification.Credential is not { } credential)
         {
-            return await RefuseUnverifiedAsync(kind, verification.FailureReason ?? "The credential is not valid.");
+            return RefuseUnverified(kind, verification.FailureReason ?? "The credential is not valid.");
         }
 
         if (credential.Kind == CredentialKind.OAuthAccessToken)
@@ -91,7 +92,7 @@ public sealed partial class AgentBearerHandler(
             var resource = resources.ResourceFor(Request);
             if (!credential.Audiences.Any(audience => AgentResources.SameResource(audience, resource)))
             {
-                return await RefuseUnverifiedAsync(kind, $"The access token was not issued for this resource ({resource}).");
+                return RefuseUnverified(kind, $"The access token was not issued for this resource ({resource}).");
             }
         }
 
@@ -133,14 +134,11 @@ public sealed partial class AgentBearerHandler(
         return AuthenticateResult.Fail(description);
     }
 
-    private async Task<AuthenticateResult> RefuseUnverifiedAsync(CredentialKind kind, string reason)
+    private AuthenticateResult RefuseUnverified(CredentialKind kind, string reason)
     {
-        // A failed verification counts against the caller's IP (brute force of secrets is what the penalty is for).
-        foreach (var observer in failureObservers)
-        {
-            await observer.OnVerificationFailedAsync(Context, kind, Context.RequestAborted);
-        }
-
+        // A failed verification costs the caller's address extra pre-auth budget: guessing secrets is throttled hardest.
+        penalty.ChargeFailedVerification(Context);
+        LogRefused(Logger, kind, reason);
         return Refuse(OAuthErrorCodes.InvalidToken, reason);
     }
 
@@ -191,12 +189,9 @@ public sealed partial class AgentBearerHandler(
     [LoggerMessage(Level = LogLevel.Error, Message = "No verifier is registered for {Kind} credentials")]
     private static partial void LogNoVerifier(ILogger logger, CredentialKind kind);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "A {Kind} bearer was refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, CredentialKind kind, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} verifier could not reach its source")]
     private static partial void LogVerifierUnavailable(ILogger logger, Exception exception, CredentialKind kind);
-}
-
-/// <summary>Told about every failed verification (the rate limiter's per-IP penalty hooks in here).</summary>
-public interface IBearerFailureObserver
-{
-    ValueTask OnVerificationFailedAsync(HttpContext context, CredentialKind kind, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis;
 using AlyAspire.StorefrontApi.Application;
@@ -39,7 +40,6 @@ internal static class Extensions
         services.AddScoped<CatalogService>();
         services.AddScoped<CustomerService>();
         services.AddScoped<AnalyticsService>();
-        services.AddApiKeyClient();
 
         builder.AddAgentGate();
 
@@ -71,6 +71,11 @@ internal static class Extensions
             .ValidateOnStart();
         services.AddSingleton<AgentResources>();
 
+        // The two verifiers the gate chooses between (each caches, and honours revocation signals).
+        services.AddApiKeyVerification();
+        services.AddOAuthTokenVerification();
+        builder.AddAgentRateLimiting();
+
         services.AddAuthentication(AgentBearerDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, AgentBearerHandler>(AgentBearerDefaults.Scheme, null);
 
@@ -88,9 +93,17 @@ internal static class Extensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeChallengeResultHandler>();
     }
 
-    /// <summary>Pipeline order of the agent surfaces: gate (authentication) → scope policy (authorization) → MCP tool scope → handler.</summary>
+    /// <summary>
+    /// Pipeline order of the agent surfaces: per-IP limit → gate (authentication) → scope policy (authorization, and
+    /// the MCP tool's scope) → per-workspace limit (wrapped around each endpoint, see <see cref="WithAgentLimits"/>) → handler.
+    /// </summary>
     public static WebApplication UseAgentGate(this WebApplication app)
     {
+        if (!GateDisabledForBenchmark(app))
+        {
+            app.UsePreAuthRateLimiting();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<McpToolScopeMiddleware>();
@@ -101,10 +114,18 @@ internal static class Extensions
     {
         app.MapMcp(AgentResources.McpPath)
             .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
+            .WithAgentLimits(app)
             .WithMetadata(new RequestSizeLimitAttribute(MerchantApi.MaxRequestBodyBytes))
             .ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>Counts the endpoints' requests against the caller's workspace budget (not when the benchmark switched the gate off).</summary>
+    public static TBuilder WithAgentLimits<TBuilder>(this TBuilder builder, WebApplication app) where TBuilder : IEndpointConventionBuilder =>
+        GateDisabledForBenchmark(app) ? builder : builder.RequireWorkspaceRateLimit();
+
+    // Validated at start-up (BenchmarkOptions): outside Development the host refuses to start with it set.
+    private static bool GateDisabledForBenchmark(WebApplication app) => app.Configuration.GetValue<bool>($"{BenchmarkOptions.Section}:DisableAgentGate");
 
     /// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) and its Scalar reference page (<c>/scalar</c>): public, like any API's docs.</summary>
     public static WebApplication MapApiReference(this WebApplication app)

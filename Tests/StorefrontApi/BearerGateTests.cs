@@ -146,7 +146,7 @@ public sealed class BearerGateTests(PlatformFixture platform)
 
         using var scalar = await client.GetAsync("/scalar/");
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
-        Assert.Contains("/openapi/v1.json", await scalar.Content.ReadAsStringAsync());
+        Assert.Contains("AlyAspire Storefront API", await scalar.Content.ReadAsStringAsync());
     }
 
     private string BaseUrl => platform.Endpoint("storefrontapi").ToString().TrimEnd('/');

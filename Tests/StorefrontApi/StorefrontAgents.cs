@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using AlyAspire.Shared.ApiKeys;
+using System.Net.Http.Json;
 using AlyAspire.Shared.Development;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 
@@ -32,6 +34,22 @@ public static class StorefrontAgents
 
     public static IReadOnlyList<string> AllBut(string scope) => ScopeCatalogue.Names.Where(s => s != scope).ToArray();
 
+    private static readonly ConcurrentDictionary<Guid, Lazy<Task>> RaisedLimits = new();
+
+    /// <summary>
+    /// These tests send hundreds of requests per workspace a minute; the free plan would (rightly) refuse them, so the
+    /// two workspaces get a generous override through the RateLimiter's internal API, as an operator would set one.
+    /// </summary>
+    public static Task RaiseLimitsAsync(this PlatformFixture platform, Guid workspaceId) =>
+        RaisedLimits.GetOrAdd(workspaceId, _ => new Lazy<Task>(async () =>
+        {
+            using var limiter = platform.CreateClient("ratelimiter");
+            limiter.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
+            var generous = new { requestsPerWindow = 1_000_000, windowSeconds = 60, burst = 100_000 };
+            using var response = await limiter.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits", new { workspace = generous, perCredential = generous });
+            Assert.True(response.IsSuccessStatusCode, $"Raising the limits of {workspaceId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        })).Value;
+
     /// <summary>A bearer of the given kind for the demo workspace holding exactly <paramref name="scopes"/>.</summary>
     public static Task<string> BearerAsync(this PlatformFixture platform, CredentialKindUnderTest kind, IReadOnlyList<string> scopes) => kind switch
     {
@@ -42,6 +60,7 @@ public static class StorefrontAgents
     public static Task<string> ApiKeyAsync(this PlatformFixture platform, Guid workspaceId, IReadOnlyList<string> scopes) =>
         Minted.GetOrAdd($"key|{workspaceId}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
         {
+            await platform.RaiseLimitsAsync(workspaceId);
             var keys = await platform.ApiKeyClientAsync();
             var created = await keys.CreateAsync(workspaceId, new CreateApiKeyRequest($"storefront tests {Guid.NewGuid():N}", scopes, null),
                 new ApiKeyActor("user:storefront-tests", ScopeCatalogue.Names, null));
@@ -49,13 +68,21 @@ public static class StorefrontAgents
         })).Value;
 
     public static Task<string> OAuthTokenAsync(this PlatformFixture platform, IReadOnlyList<string> scopes, OAuthTokens.Resource resource) =>
-        Minted.GetOrAdd($"oauth|{resource}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(
-            () => new OAuthTokens(platform).IssueAsync(scopes, resource))).Value;
+        Minted.GetOrAdd($"oauth|{resource}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
+        {
+            await platform.RaiseLimitsAsync(DemoStore); // the dev owner's tokens are for the demo workspace
+            return await new OAuthTokens(platform).IssueAsync(scopes, resource);
+        })).Value;
 
-    /// <summary>A client of the storefront's shared (replicated) endpoint, with or without a bearer.</summary>
+    /// <summary>
+    /// A client of the storefront's shared (replicated) endpoint, with or without a bearer. Each client speaks for its
+    /// own address (X-Forwarded-For, believed from the test host's loopback proxy), so the per-IP limit of one test
+    /// never throttles another.
+    /// </summary>
     public static HttpClient Storefront(this PlatformFixture platform, string? bearer = null)
     {
         var client = platform.CreateClient("storefrontapi", allowRedirects: false);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.18.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}");
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);

@@ -16,6 +16,16 @@ internal static partial class BenchCredentials
 {
     private const string RedirectUri = "http://127.0.0.1:53682/callback";
 
+    /// <summary>A per-workspace override (RateLimiter internal API) far above what the benchmark sends.</summary>
+    public static async Task RaiseWorkspaceLimitsAsync(BenchStack stack)
+    {
+        using var http = new HttpClient { BaseAddress = stack.Endpoint("ratelimiter") };
+        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync("internal-service-key"));
+        var generous = new { requestsPerWindow = 100_000_000, windowSeconds = 60, burst = 10_000_000 };
+        Expect(await http.PutAsJsonAsync($"/internal/workspaces/{DemoWorkspace.Id}/limits", new { workspace = generous, perCredential = generous }),
+            HttpStatusCode.OK, "limit override");
+    }
+
     public static async Task<string> ApiKeyAsync(BenchStack stack)
     {
         using var http = new HttpClient { BaseAddress = stack.Endpoint("keyservice") };
