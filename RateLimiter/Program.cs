@@ -10,6 +10,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
 app.MapDefaultEndpoints();
 app.MapGrpcService<RateLimitDecisionService>().RequireAuthorization(InternalServiceAuthentication.Policy);
 app.MapWorkspaceLimitsApi();

@@ -6,6 +6,7 @@ using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Internal;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace AlyAspire.RateLimiter.Apis;
@@ -127,18 +128,19 @@ public static class WorkspaceLimitsApi
                 type: ProblemTypes.Validation);
         }
 
-        var limits = await policies.GetAsync(workspaceId, cancellationToken);
+        WorkspaceLimits limits;
         IReadOnlyList<BucketState> buckets;
         try
         {
+            limits = await policies.GetAsync(workspaceId, cancellationToken);
             buckets = await store.ReadAsync(limits, credentialId);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or NpgsqlException or InvalidOperationException { InnerException: NpgsqlException })
         {
             return TypedResults.Problem(
                 type: ProblemTypes.ServiceUnavailable,
                 title: "Usage is unavailable.",
-                detail: "The limit store is unreachable; try again shortly.",
+                detail: "The limit store or the limit policies are unreachable; try again shortly.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 

@@ -1,3 +1,4 @@
+using AlyAspire.RateLimiter.Apis;
 using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Infrastructure;
 using AlyAspire.RateLimiter.Limits;
@@ -51,5 +52,6 @@ internal static class Extensions
             }
         });
         builder.Services.AddInternalServiceAuthentication();
+        builder.Services.AddExceptionHandler<MalformedRequestExceptionHandler>();
     }
 }

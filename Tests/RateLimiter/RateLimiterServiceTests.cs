@@ -67,7 +67,12 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
         Assert.Equal(ProblemTypes.Validation, problem.GetProperty("type").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("plan", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("workspace", out _));
-        // The failed write changed nothing.
+        var malformed = await admin.PutAsync($"/internal/workspaces/{workspaceId}/limits",
+            new StringContent("{ \"workspace\": ", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+
+        // The failed writes changed nothing.
         Assert.Equal(new LimitDto(50, 10, 5), (await admin.GetFromJsonAsync<WorkspaceLimitsResponse>($"/internal/workspaces/{workspaceId}/limits"))!.Workspace);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/internal/workspaces/{workspaceId}/limits")).StatusCode);
