@@ -24,7 +24,10 @@ internal sealed class BenchStack : IAsyncDisposable
         var stack = new BenchStack();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--AppHost:DataDir={stack._dataDirectory}", "--AppHost:StorefrontReplicas=1"]);
-        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The services' own console output would drown the figures.
+        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
         IResourceBuilder<T> Existing<T>(string name) where T : IResource =>
             appHost.CreateResourceBuilder(appHost.Resources.OfType<T>().Single(r => r.Name == name));
