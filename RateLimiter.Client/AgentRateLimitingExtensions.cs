@@ -73,6 +73,7 @@ public static class AgentRateLimitingExtensions
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (context, _) =>
             {
+                limiter.CountRefusal();
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 return new ValueTask(RateLimitResponses.WriteRefusalAsync(
                     context.HttpContext, RateLimitLayer.PreAuth, retryAfter, [limiter.RefusedQuota(retryAfter)]));

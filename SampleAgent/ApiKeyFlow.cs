@@ -21,9 +21,9 @@ internal sealed class ApiKeyFlow(AgentSettings settings, StepReport report)
     private static readonly (string Scope, string Path)[] ScopeProbes =
     [
         (ScopeCatalogue.ReadCustomers, $"{Merchant}/customers"),
-        (ScopeCatalogue.ReadAnalytics, $"{Merchant}/analytics"),
+        (ScopeCatalogue.ReadAnalytics, $"{Merchant}/analytics/summary"),
         (ScopeCatalogue.ReadMedia, $"{Merchant}/media"),
-        (ScopeCatalogue.ReadSites, $"{Merchant}/site"),
+        (ScopeCatalogue.ReadSites, $"{Merchant}/sites"),
         (ScopeCatalogue.ReadContent, $"{Merchant}/products"),
         (ScopeCatalogue.ReadOrders, $"{Merchant}/orders"),
     ];

@@ -126,6 +126,7 @@ internal static class Extensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
+                    .AddEventHandler(ConsumeCodeOnFailedRedemptionHandler.Descriptor)
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)

@@ -68,7 +68,8 @@ public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOpt
         }
 
         context.Scopes.UnionWith(principal.GetScopes());
-        context.TokenId ??= principal.GetTokenId();
+        // The token entry's id, not the JWT id: it is what revocation markers are keyed by.
+        context.TokenId = principal.GetTokenId() ?? context.TokenId;
         context.ClientId ??= principal.GetClaim(Claims.ClientId);
         if (principal.GetClaim(AgentClaimTypes.WorkspaceId) is { } workspaceId)
         {

@@ -14,7 +14,8 @@ public sealed class RevocationSignalingTokenManager(
     ILogger<OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken> store,
-    RevocationSignalPublisher signals)
+    RevocationSignalPublisher signals,
+    IServiceProvider services)
     : OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>(cache, logger, options, store)
 {
     public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
@@ -30,8 +31,16 @@ public sealed class RevocationSignalingTokenManager(
 
     public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
-        // The authorization marker covers every token issued under it, including ones a verifier has cached.
+        // Revoking a grant's tokens (code replay, refresh-token reuse, connected apps) withdraws the grant itself,
+        // so the authorization marker and the authorization's state agree: a later consent starts a new one.
         var count = await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken);
+        var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
+        if (await authorizations.FindByIdAsync(identifier, cancellationToken) is { } authorization)
+        {
+            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        }
+
+        // The marker covers every token issued under the authorization, including ones a verifier has cached.
         await signals.AuthorizationRevokedAsync(identifier);
         return count;
     }

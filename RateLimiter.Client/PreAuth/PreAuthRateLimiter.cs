@@ -20,7 +20,8 @@ public interface IPreAuthPenalty
 /// <summary>
 /// The pre-auth layer: a token bucket per client address (after trusted forwarded headers), in memory, run by
 /// ASP.NET Core's rate limiting middleware before authentication so a flood of made-up credentials never
-/// reaches a verifier. Wraps the partitioned limiter to count its decisions.
+/// reaches a verifier. Wraps the partitioned limiter to count what it allows (refusals are counted where the
+/// middleware answers them).
 /// </summary>
 public sealed class PreAuthRateLimiter : PartitionedRateLimiter<HttpContext>, IPreAuthPenalty
 {
@@ -66,19 +67,22 @@ public sealed class PreAuthRateLimiter : PartitionedRateLimiter<HttpContext>, IP
         }
     }
 
+    /// <summary>Counts a refusal; called once per refused request (the middleware may try twice before refusing).</summary>
+    public void CountRefusal() => _metrics.PreAuth(allowed: false);
+
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => _inner.GetStatistics(resource);
 
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
         var lease = _inner.AttemptAcquire(resource, permitCount);
-        _metrics.PreAuth(lease.IsAcquired);
+        CountIfAcquired(lease);
         return lease;
     }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
     {
         var lease = await _inner.AcquireAsync(resource, permitCount, cancellationToken);
-        _metrics.PreAuth(lease.IsAcquired);
+        CountIfAcquired(lease);
         return lease;
     }
 
@@ -96,6 +100,14 @@ public sealed class PreAuthRateLimiter : PartitionedRateLimiter<HttpContext>, IP
     {
         await _inner.DisposeAsync();
         await base.DisposeAsyncCore();
+    }
+
+    private void CountIfAcquired(RateLimitLease lease)
+    {
+        if (lease.IsAcquired)
+        {
+            _metrics.PreAuth(allowed: true);
+        }
     }
 
     private static string ClientAddress(HttpContext context) =>

@@ -21,7 +21,8 @@ public static class MerchantApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        merchant.MapOrdersApi()
+        merchant.MapCallerApi()
+            .MapOrdersApi()
             .MapCatalogApi()
             .MapCustomersApi()
             .MapSitesApi()

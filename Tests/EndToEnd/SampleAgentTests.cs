@@ -1,7 +1,8 @@
 using AlyAspire.Shared.Credentials;
-using AlyAspire.Shared.Development;
+using System.Net.Http.Json;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
+using AlyAspire.Tests.RateLimiter;
 
 namespace AlyAspire.Tests.EndToEnd;
 
@@ -24,7 +25,17 @@ public sealed class SampleAgentTests(PlatformFixture platform)
     [Fact]
     public async Task Apikey_calls_sees_403_for_a_missing_scope_then_429_and_honours_retry_after()
     {
-        var key = await TestCredentials.CreateApiKeyAsync(platform, DemoWorkspace.Id, [ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent]);
+        // A workspace of its own with a small budget, so the burst meets the workspace limit quickly and
+        // nobody else's budget is spent.
+        var workspace = Guid.NewGuid();
+        using (var admin = await RateLimiterAdmin.CreateClientAsync(platform))
+        {
+            var limit = new LimitDto(RequestsPerWindow: 30, WindowSeconds: 30, Burst: 30);
+            using var response = await admin.PutAsJsonAsync($"/internal/workspaces/{workspace}/limits", new WorkspaceLimitOverrideRequest(null, limit, limit));
+            response.EnsureSuccessStatusCode();
+        }
+
+        var key = await TestCredentials.CreateApiKeyAsync(platform, workspace, [ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent]);
 
         var (exitCode, output) = await SampleAgentRunner.RunAsync(platform, new Dictionary<string, string> { ["ALY_API_KEY"] = key }, "apikey");
 

@@ -153,6 +153,22 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task An_unreadable_body_gets_a_problem_not_a_server_error()
+    {
+        using var http = await platform.CreateServiceHttpClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiKeyRoutes.Keys(Guid.NewGuid()))
+        {
+            Content = new StringContent("{ \"name\": ", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(ApiKeyHeaders.Actor, "user:someone");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task The_verify_endpoint_refuses_callers_without_the_service_credential()
     {
         using var anonymous = platform.CreateClient("keyservice");
@@ -245,6 +261,11 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(created.Secret)).Reason);
         Assert.Equal(ApiKeyInvalidReasons.Expired, (await keys.VerifyAsync(withGrace.Secret)).Reason);
         Assert.True((await keys.VerifyAsync(immediate.Secret)).Valid);
+
+        var audit = await QueryAsync(
+            """SELECT "Action", "Actor", "SourceIp" FROM "ApiKeyAuditRecords" WHERE "ApiKeyId" = @id ORDER BY "Id" """,
+            created.Key.Id);
+        Assert.Equal([ApiKeyAuditActions.Created, ApiKeyAuditActions.Rolled, ApiKeyAuditActions.Rolled], audit.Select(a => a.Item1));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AlyAspire.Tests.RateLimiter;
 
@@ -22,6 +24,7 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
     {
         var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform, new LimitDto(1000, 60, 1000));
         await using var host = await AgentSurfaceHost.StartAsync(platform, SmallBucket);
+        using var refusals = new RefusalCounter(host.Services.GetRequiredService<IMeterFactory>());
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 100; i++)
@@ -36,6 +39,7 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
         // Each guess costs 5 of the 20 tokens: 4 guesses reach the verifier, the other 96 never do.
         Assert.Equal(4, verified);
         Assert.Equal(verified, host.Verifications.Count);
+        Assert.Equal(refused, refusals.PreAuth);
 
         // The same budget spent on valid requests buys 20 of them: guessing is throttled hardest.
         var valid = 0;
@@ -93,5 +97,38 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
 
         Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    /// <summary>Listens to one host's <c>aly.rate_limit.refused</c> counter (meter AlyAspire.RateLimiting).</summary>
+    private sealed class RefusalCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _preAuth;
+
+        public RefusalCounter(IMeterFactory hostMeters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "AlyAspire.RateLimiting" && instrument.Meter.Scope == hostMeters && instrument.Name == "aly.rate_limit.refused")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "layer", Value: "pre-auth" })
+                    {
+                        Interlocked.Add(ref _preAuth, value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long PreAuth => Interlocked.Read(ref _preAuth);
+
+        public void Dispose() => _listener.Dispose();
     }
 }

@@ -22,6 +22,8 @@ public class KeyVerificationBenchmarks
     private ApiKeyVerifier _verifier = null!;
     private ApiKeyClient _keyService = null!;
     private string _secret = null!;
+    private IDatabase _redis = null!;
+    private RedisKey _marker;
 
     [GlobalSetup]
     public async Task StartAsync()
@@ -40,10 +42,12 @@ public class KeyVerificationBenchmarks
         _services = services.BuildServiceProvider();
         _verifier = _services.GetRequiredService<ApiKeyVerifier>();
         _keyService = _services.GetRequiredService<ApiKeyClient>();
+        _redis = _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
 
         var actor = new ApiKeyActor("user:bench", WorkspaceRoles.ScopesFor(WorkspaceRoles.Owner), null);
         var created = await _keyService.CreateAsync(Guid.NewGuid(), new CreateApiKeyRequest("bench", [ScopeCatalogue.ReadOrders], null), actor);
         _secret = created.Secret;
+        _marker = RevocationSignals.ApiKey(created.Key.Id.ToString());
         // Warm the cache (and KeyService's compiled query and connection pool).
         for (var i = 0; i < 20; i++)
         {
@@ -65,6 +69,9 @@ public class KeyVerificationBenchmarks
 
     [Benchmark(Description = "cached: format + cache + Redis EXISTS")]
     public async Task<bool> Cached() => (await _verifier.VerifyAsync(_secret, default)).IsValid;
+
+    [Benchmark(Description = "one Redis EXISTS alone (network floor)")]
+    public async Task<bool> RedisExists() => await _redis.KeyExistsAsync(_marker);
 
     [Benchmark(Description = "uncached: HTTP to KeyService + Postgres")]
     public async Task<bool> Uncached() => (await _keyService.VerifyAsync(_secret)).Valid;

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AlyAspire.Shared.Credentials;
+using AlyAspire.Tests.Infrastructure;
+
+namespace AlyAspire.Tests.AuthServer;
+
+/// <summary>PKCE, single-use codes, refresh rotation, reuse detection, revocation and resource indicators.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class TokenLifecycleTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("plain")]
+    public async Task Authorization_without_an_s256_challenge_is_refused(string? method)
+    {
+        using var http = platform.CreateClient("authserver", allowRedirects: false);
+        var clientId = await new OAuthTestClient(http).RegisterPublicClientAsync();
+        var query = $"/oauth/authorize?response_type=code&client_id={clientId}&redirect_uri={Uri.EscapeDataString(OAuthTestClient.LoopbackRedirectUri)}&scope=read:orders&state=s1";
+        if (method is not null)
+        {
+            query += $"&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method={method}";
+        }
+
+        using var response = await http.GetAsync(query);
+        // Refused before anything else happens: no sign-in page, no code.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("invalid_request", body);
+        Assert.Contains("code_challenge", body);
+    }
+
+    [Fact]
+    public async Task A_redirect_uri_one_character_off_gets_an_error_page_and_no_redirect()
+    {
+        using var http = platform.CreateClient("authserver", allowRedirects: false);
+        var clientId = await new OAuthTestClient(http).RegisterPublicClientAsync();
+        var pkce = OAuthTestClient.NewPkce();
+        var url = new OAuthTestClient(http).AuthorizeUrl(clientId, pkce, "read:orders", redirectUri: OAuthTestClient.LoopbackRedirectUri + "x");
+        using var response = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+
+        using var unknownClient = await http.GetAsync(url.PathAndQuery.Replace(clientId, "client_unknown"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownClient.StatusCode);
+        Assert.Null(unknownClient.Headers.Location);
+    }
+
+    [Fact]
+    public async Task A_loopback_redirect_uri_matches_any_port()
+    {
+        using var http = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(http);
+        var clientId = await oauth.RegisterPublicClientAsync(redirectUri: "http://127.0.0.1/callback");
+        var pkce = OAuthTestClient.NewPkce();
+        using var browser = new AuthServerBrowser(platform.Endpoint("authserver"));
+        var end = await browser.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, "read:orders", redirectUri: "http://127.0.0.1:49152/callback"),
+            AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
+        Assert.Equal("http://127.0.0.1:49152/callback", end.Url.GetLeftPart(UriPartial.Path));
+        Assert.True(AuthServerSteps.Query(end.Url).ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task A_wrong_code_verifier_fails_and_consumes_the_code()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (status, body) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, OAuthTestClient.NewPkce().Verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+
+        (status, body) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_replayed_code_fails_and_revokes_the_tokens_it_issued()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (status, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
+
+        var (replayStatus, replay) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        Assert.Equal(HttpStatusCode.BadRequest, replayStatus);
+        Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, tokens.GetProperty("refresh_token").GetString()!)));
+    }
+
+    [Fact]
+    public async Task Refresh_rotates_and_reuse_of_an_old_refresh_token_revokes_the_chain()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, first) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var oldRefresh = first.GetProperty("refresh_token").GetString()!;
+
+        var (status, second) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, oldRefresh));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var newRefresh = second.GetProperty("refresh_token").GetString()!;
+        var newAccess = second.GetProperty("access_token").GetString()!;
+        Assert.NotEqual(oldRefresh, newRefresh);
+        Assert.StartsWith(CredentialFormats.OAuthRefreshTokenPrefix, newRefresh);
+        Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, newAccess)));
+
+        // The old refresh token comes back (stolen): refused, and everything in the chain dies at once.
+        var (reuseStatus, reuse) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, oldRefresh));
+        Assert.Equal(HttpStatusCode.BadRequest, reuseStatus);
+        Assert.Equal("invalid_grant", reuse.GetProperty("error").GetString());
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, newAccess)));
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, first.GetProperty("access_token").GetString()!)));
+        var (afterStatus, _) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, newRefresh));
+        Assert.Equal(HttpStatusCode.BadRequest, afterStatus);
+    }
+
+    [Fact]
+    public async Task Revoking_an_access_token_makes_introspection_inactive_at_once_and_sets_its_marker()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        var tokenId = (await AuthServerSteps.IntrospectAsync(platform, accessToken)).GetProperty("jti").GetString()!;
+
+        using var http = platform.CreateClient("authserver");
+        using var revoke = await http.PostAsync("/oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = accessToken, ["token_type_hint"] = "access_token", ["client_id"] = clientId,
+        }));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(RevocationSignals.OAuthToken(tokenId)));
+    }
+
+    [Fact]
+    public async Task Resource_indicators_set_the_audience_and_unknown_resources_are_refused()
+    {
+        var mcp = platform.Endpoint("storefrontapi").AbsoluteUri.TrimEnd('/') + "/mcp";
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform, resource: mcp);
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var introspection = await AuthServerSteps.IntrospectAsync(platform, tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal([mcp], DiscoveryAndFlowTests.Audiences(introspection));
+
+        using var http = platform.CreateClient("authserver", allowRedirects: false);
+        var oauth = new OAuthTestClient(http);
+        var other = await oauth.RegisterPublicClientAsync();
+        using var response = await http.GetAsync(oauth.AuthorizeUrl(other, OAuthTestClient.NewPkce(), "read:orders", resource: "https://evil.example/api"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_target", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Introspection_requires_the_resource_server_credentials()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        using var http = platform.CreateClient("authserver");
+        using var response = await http.PostAsync("/oauth/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = tokens.GetProperty("access_token").GetString()!, ["client_id"] = "storefrontapi", ["client_secret"] = "wrong-secret-wrong-secret",
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    internal static Dictionary<string, string> CodeRedemption(string clientId, string code, string verifier) => new()
+    {
+        ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = OAuthTestClient.LoopbackRedirectUri,
+        ["client_id"] = clientId, ["code_verifier"] = verifier,
+    };
+
+    internal static Dictionary<string, string> Refresh(string clientId, string refreshToken) => new()
+    {
+        ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = clientId,
+    };
+}
