@@ -1,13 +1,18 @@
 namespace AlyAspire.StorefrontApi.Authentication;
 
 /// <summary>
-/// Benchmark-only switches (<c>Benchmark:DisableAgentGate</c>): the gate admits every request as the demo workspace
-/// with every scope and the rate limits are not applied, so a benchmark can measure what the gate costs.
-/// Start-up fails if it is set outside Development.
+/// Benchmark-only switches, so a benchmark can measure what the gate and the limits cost. Start-up fails if either
+/// is set outside Development.
 /// </summary>
 public sealed class BenchmarkOptions
 {
     public const string Section = "Benchmark";
 
+    /// <summary><c>Benchmark:DisableAgentGate</c>: every request is the demo workspace with every scope, and no rate limit applies.</summary>
     public bool DisableAgentGate { get; set; }
+
+    /// <summary><c>Benchmark:DisableRateLimits</c>: the gate verifies as usual, but neither rate-limit layer runs.</summary>
+    public bool DisableRateLimits { get; set; }
+
+    public bool LimitsOff => DisableAgentGate || DisableRateLimits;
 }

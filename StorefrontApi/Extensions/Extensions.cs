@@ -67,7 +67,7 @@ internal static class Extensions
         services.AddOptions<AgentGateOptions>().BindConfiguration(AgentGateOptions.Section);
         var development = builder.Environment.IsDevelopment();
         services.AddOptions<BenchmarkOptions>().BindConfiguration(BenchmarkOptions.Section)
-            .Validate(o => !o.DisableAgentGate || development, "Benchmark:DisableAgentGate may only be set in Development.")
+            .Validate(o => !o.LimitsOff || development, "Benchmark:DisableAgentGate and Benchmark:DisableRateLimits may only be set in Development.")
             .ValidateOnStart();
         services.AddSingleton<AgentResources>();
 
@@ -99,7 +99,7 @@ internal static class Extensions
     /// </summary>
     public static WebApplication UseAgentGate(this WebApplication app)
     {
-        if (!GateDisabledForBenchmark(app))
+        if (!LimitsOffForBenchmark(app))
         {
             app.UsePreAuthRateLimiting();
         }
@@ -120,12 +120,13 @@ internal static class Extensions
         return app;
     }
 
-    /// <summary>Counts the endpoints' requests against the caller's workspace budget (not when the benchmark switched the gate off).</summary>
+    /// <summary>Counts the endpoints' requests against the caller's workspace budget (not when a benchmark switched the limits off).</summary>
     public static TBuilder WithAgentLimits<TBuilder>(this TBuilder builder, WebApplication app) where TBuilder : IEndpointConventionBuilder =>
-        GateDisabledForBenchmark(app) ? builder : builder.RequireWorkspaceRateLimit();
+        LimitsOffForBenchmark(app) ? builder : builder.RequireWorkspaceRateLimit();
 
-    // Validated at start-up (BenchmarkOptions): outside Development the host refuses to start with it set.
-    private static bool GateDisabledForBenchmark(WebApplication app) => app.Configuration.GetValue<bool>($"{BenchmarkOptions.Section}:DisableAgentGate");
+    // Validated at start-up (BenchmarkOptions): outside Development the host refuses to start with either switch set.
+    private static bool LimitsOffForBenchmark(WebApplication app) =>
+        app.Configuration.GetSection(BenchmarkOptions.Section).Get<BenchmarkOptions>()?.LimitsOff == true;
 
     /// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) and its Scalar reference page (<c>/scalar</c>): public, like any API's docs.</summary>
     public static WebApplication MapApiReference(this WebApplication app)

@@ -21,7 +21,7 @@ internal static partial class BenchCredentials
     {
         using var http = new HttpClient { BaseAddress = stack.Endpoint("ratelimiter") };
         http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync("internal-service-key"));
-        var generous = new { requestsPerWindow = 100_000_000, windowSeconds = 60, burst = 10_000_000 };
+        var generous = new { requestsPerWindow = 1_000_000, windowSeconds = 60, burst = 100_000 };
         Expect(await http.PutAsJsonAsync($"/internal/workspaces/{DemoWorkspace.Id}/limits", new { workspace = generous, perCredential = generous }),
             HttpStatusCode.OK, "limit override");
     }

@@ -7,13 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace AlyAspire.Bench.Storefront;
 
 /// <summary>
-/// The real platform (AppHost graph, random ports, throw-away data folder) plus one more StorefrontApi instance,
-/// <c>storefront-ungated</c>, started with <c>Benchmark:DisableAgentGate=true</c>: same database, same code, no bearer
-/// gate and no rate limits. Both storefronts run as one process each behind Aspire's proxy, so they compare fairly.
+/// The real platform (AppHost graph, random ports, throw-away data folder) plus two more StorefrontApi instances on the
+/// same database and code: <c>storefront-ungated</c> (<c>Benchmark:DisableAgentGate</c>: no bearer gate, no rate limits)
+/// and <c>storefront-unlimited</c> (<c>Benchmark:DisableRateLimits</c>: the gate, without the limits) to tell the two
+/// costs apart. Every storefront runs as one process behind Aspire's proxy, so they compare fairly.
 /// </summary>
 internal sealed class BenchStack : IAsyncDisposable
 {
     public const string Ungated = "storefront-ungated";
+    public const string Unlimited = "storefront-unlimited";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-bench-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -24,22 +26,28 @@ internal sealed class BenchStack : IAsyncDisposable
         var stack = new BenchStack();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--AppHost:DataDir={stack._dataDirectory}", "--AppHost:StorefrontReplicas=1"]);
-        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The services' own console output would drown the figures.
+        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
         IResourceBuilder<T> Existing<T>(string name) where T : IResource =>
             appHost.CreateResourceBuilder(appHost.Resources.OfType<T>().Single(r => r.Name == name));
 
         var serviceKey = Existing<ParameterResource>("internal-service-key");
-        appHost.AddProject(Ungated, Path.Combine("..", "StorefrontApi", "StorefrontApi.csproj"))
-            .WithReference(Existing<IResourceWithConnectionString>("storedb"))
-            .WithReference(Existing<IResourceWithConnectionString>("redis"))
-            .WithReference(Existing<ProjectResource>("keyservice"))
-            .WithReference(Existing<ProjectResource>("ratelimiter"))
-            .WithReference(Existing<ProjectResource>("authserver"))
-            .WithEnvironment("Internal__ServiceKey", serviceKey)
-            .WithEnvironment("Benchmark__DisableAgentGate", "true")
-            .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
-            .WithHttpHealthCheck("/health");
+        foreach (var (name, benchmarkSwitch) in new[] { (Ungated, "Benchmark__DisableAgentGate"), (Unlimited, "Benchmark__DisableRateLimits") })
+        {
+            appHost.AddProject(name, Path.Combine("..", "StorefrontApi", "StorefrontApi.csproj"))
+                .WithReference(Existing<IResourceWithConnectionString>("storedb"))
+                .WithReference(Existing<IResourceWithConnectionString>("redis"))
+                .WithReference(Existing<ProjectResource>("keyservice"))
+                .WithReference(Existing<ProjectResource>("ratelimiter"))
+                .WithReference(Existing<ProjectResource>("authserver"))
+                .WithEnvironment("Internal__ServiceKey", serviceKey)
+                .WithEnvironment(benchmarkSwitch, "true")
+                .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
+                .WithHttpHealthCheck("/health");
+        }
 
         foreach (var (resource, name, value) in settings)
         {
@@ -50,7 +58,7 @@ internal sealed class BenchStack : IAsyncDisposable
         stack.App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await stack.App.StartAsync(cts.Token);
-        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi", Ungated })
+        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi", Ungated, Unlimited })
         {
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
         }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using AlyAspire.Bench.Storefront;
 
-// GET …/merchant/orders through three doors of the same store, in one run, interleaved round by round:
-// the gated StorefrontApi with an API key, with an OAuth token, and the ungated instance (Benchmark:DisableAgentGate).
+// GET …/merchant/orders through the doors of the same store, in one run, interleaved round by round: the gated
+// StorefrontApi with an API key and with an OAuth token, the ungated instance (Benchmark:DisableAgentGate), and, to
+// attribute the cost, the gate without the rate limits (Benchmark:DisableRateLimits).
 //   dotnet run -c Release --project bench/Storefront -- [--rounds 3] [--seconds 15] [--warmup 5] [--concurrency 16]
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 15);
@@ -26,16 +27,19 @@ var scenarios = new[]
     new Scenario("gated, API key", stack.Endpoint("storefrontapi"), await BenchCredentials.ApiKeyAsync(stack)),
     new Scenario("gated, OAuth token", stack.Endpoint("storefrontapi"), await BenchCredentials.OAuthTokenAsync(stack)),
 };
+// Attribution: the gate with an API key but without the rate limits.
+scenarios = [.. scenarios, new Scenario("gate only (limits off), API key", stack.Endpoint(BenchStack.Unlimited), scenarios[1].Bearer)];
 
 var results = new List<RunResult>();
 for (var round = 1; round <= rounds; round++)
 {
-    foreach (var scenario in scenarios)
+    // Each round starts with the next scenario, so none always runs first (or right after the same neighbour).
+    foreach (var scenario in scenarios.Skip((round - 1) % scenarios.Length).Concat(scenarios.Take((round - 1) % scenarios.Length)))
     {
         var result = await LoadRun.RunAsync(scenario, round, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
         results.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"round {round} {scenario.Name,-32} {result.Throughput,8:F0} req/s  p50 {result.P50Ms,6:F1} ms  p95 {result.P95Ms,6:F1} ms  p99 {result.P99Ms,6:F1} ms  non-200 {result.Failures}"));
+            $"round {round} {scenario.Name,-34} {result.Throughput,8:F0} req/s  p50 {result.P50Ms,6:F1} ms  p95 {result.P95Ms,6:F1} ms  p99 {result.P99Ms,6:F1} ms  non-200 {result.Failures}"));
     }
 }
 
