@@ -25,7 +25,7 @@ try {
   await page.screenshot({ path: `${outDir}/dashboard-traces.png`, fullPage: true });
 
   // The newest StorefrontApi trace of an orders request, with its span tree.
-  const trace = page.getByText('/api/storefront/v1/merchant/orders').first();
+  const trace = page.getByText('/api/storefront/v1/merchant/orders').last();
   if (await trace.count() > 0) {
     await trace.click();
     await page.waitForTimeout(3000);
