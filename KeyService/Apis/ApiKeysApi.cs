@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Credentials;
 using System.Net;
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Model;
@@ -345,7 +346,7 @@ public static partial class ApiKeysApi
         key.Id,
         key.WorkspaceId,
         key.Name,
-        ApiKeyFormat.DisplayForm(key.DisplayPrefix, key.DisplaySuffix),
+        CredentialFormats.JoinDisplayParts(key.DisplayPrefix, key.DisplaySuffix),
         key.Scopes,
         key.CreatedBy,
         key.CreatedAt,

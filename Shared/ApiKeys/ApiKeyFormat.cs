@@ -29,9 +29,6 @@ public static class ApiKeyFormat
     public const int ChecksumLength = 6;
     public static readonly int Length = CredentialFormats.ApiKeyPrefix.Length + RandomLength + ChecksumLength;
 
-    /// <summary>How many characters of the secret the display form shows on each side of the ellipsis.</summary>
-    public const int DisplayCharacters = 4;
-
     /// <summary>A new key from the operating system's cryptographic random number generator.</summary>
     public static string Generate()
     {
@@ -81,17 +78,15 @@ public static class ApiKeyFormat
             throw new ArgumentException("Not a valid API key.", nameof(key));
         }
 
-        return (key[..(CredentialFormats.ApiKeyPrefix.Length + DisplayCharacters)], key[^DisplayCharacters..]);
+        return (key[..(CredentialFormats.ApiKeyPrefix.Length + CredentialFormats.DisplayCharacters)], key[^CredentialFormats.DisplayCharacters..]);
     }
 
     /// <summary>The display form, <c>aly_a8d9…e3c7</c>: enough to recognise a key, far too little to use it.</summary>
     public static string DisplayForm(string key)
     {
         var (prefix, suffix) = DisplayParts(key);
-        return DisplayForm(prefix, suffix);
+        return CredentialFormats.JoinDisplayParts(prefix, suffix);
     }
-
-    public static string DisplayForm(string prefix, string suffix) => $"{prefix}…{suffix}";
 
     private static readonly SearchValues<char> AlphabetValues = SearchValues.Create(Alphabet);
 

@@ -36,8 +36,16 @@ public static class CredentialFormats
             : secret.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix
             : string.Empty;
         var body = secret.AsSpan(prefix.Length);
-        return body.Length < 12 ? prefix + "…" : $"{prefix}{body[..4]}…{body[^4..]}";
+        return body.Length < 3 * DisplayCharacters
+            ? prefix + "…"
+            : JoinDisplayParts(prefix + body[..DisplayCharacters].ToString(), body[^DisplayCharacters..].ToString());
     }
+
+    /// <summary>How many characters of a secret's body the display form shows at each end.</summary>
+    public const int DisplayCharacters = 4;
+
+    /// <summary>Joins the shown start and end of a secret (as stored for API keys) into its display form.</summary>
+    public static string JoinDisplayParts(string shownStart, string shownEnd) => $"{shownStart}…{shownEnd}";
 
     /// <summary>Classifies a bearer string by its form.</summary>
     public static CredentialKind Classify(ReadOnlySpan<char> bearer)
