@@ -26,13 +26,6 @@ public sealed class ApiKeyVerificationCache : IDisposable
     // Bounded by the number of distinct keys seen, a few dozen bytes each.
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _evictionSignals = new(StringComparer.Ordinal);
 
-    public static string CacheKeyFor(string secret)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(secret), hash);
-        return Convert.ToBase64String(hash);
-    }
-
     public bool TryGet(string cacheKey, out CachedApiKeyVerification entry)
     {
         if (_entries.TryGetValue(cacheKey, out CachedApiKeyVerification? found) && found is not null)

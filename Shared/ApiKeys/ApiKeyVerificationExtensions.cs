@@ -16,6 +16,7 @@ public static class ApiKeyVerificationExtensions
         services.AddApiKeyClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyVerificationCache>();
+        services.TryAddSingleton<RevocationMarkers>();
         // Transient like the typed ApiKeyClient it holds; the state lives in the singleton cache.
         services.TryAddTransient<ApiKeyVerifier>();
         services.AddTransient<ICredentialVerifier>(sp => sp.GetRequiredService<ApiKeyVerifier>());

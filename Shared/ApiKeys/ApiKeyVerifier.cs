@@ -1,6 +1,4 @@
 using AlyAspire.Shared.Credentials;
-using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace AlyAspire.Shared.ApiKeys;
 
@@ -11,12 +9,11 @@ namespace AlyAspire.Shared.ApiKeys;
 /// KeyService is asked and its answer cached for at most <see cref="RevocationSignals.MaxCacheLifetime"/>, never past
 /// the key's expiry. If Redis cannot be reached the cache is bypassed, so a revocation can never be missed.
 /// </summary>
-public sealed partial class ApiKeyVerifier(
+public sealed class ApiKeyVerifier(
     ApiKeyClient keyService,
     ApiKeyVerificationCache cache,
-    IConnectionMultiplexer redis,
-    TimeProvider time,
-    ILogger<ApiKeyVerifier> logger) : ICredentialVerifier
+    RevocationMarkers revocationMarkers,
+    TimeProvider time) : ICredentialVerifier
 {
     public CredentialKind Kind => CredentialKind.ApiKey;
 
@@ -29,7 +26,7 @@ public sealed partial class ApiKeyVerifier(
             return CredentialVerification.Invalid(formatReason);
         }
 
-        var cacheKey = ApiKeyVerificationCache.CacheKeyFor(bearer);
+        var cacheKey = RevocationMarkers.CacheKeyFor(bearer);
         var now = time.GetUtcNow();
         if (cache.TryGet(cacheKey, out var cached))
         {
@@ -41,7 +38,7 @@ public sealed partial class ApiKeyVerifier(
 
             if (cached.CachedUntil > now)
             {
-                switch (await IsRevokedAsync(cached.RevocationMarker))
+                switch (await revocationMarkers.AnyExistsAsync([cached.RevocationMarker], cancellationToken))
                 {
                     case false:
                         return CredentialVerification.Valid(cached.Credential);
@@ -73,38 +70,11 @@ public sealed partial class ApiKeyVerifier(
             answer.ExpiresAt,
             Audiences: []);
 
-        var cachedUntil = now + RevocationSignals.MaxCacheLifetime;
-        if (answer.ExpiresAt < cachedUntil)
-        {
-            cachedUntil = answer.ExpiresAt.Value;
-        }
-
-        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), cachedUntil), cachedUntil - now);
+        var lifetime = RevocationMarkers.CacheLifetime(now, answer.ExpiresAt);
+        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), now + lifetime), lifetime);
         return CredentialVerification.Valid(credential);
     }
 
     /// <summary>The form of a person's actor id (<see cref="ApiKeyActor.Actor"/>), as opposed to a credential's.</summary>
     public const string UserActorPrefix = "user:";
-
-    /// <returns>Whether the marker exists, or <c>null</c> when Redis could not answer.</returns>
-    private async Task<bool?> IsRevokedAsync(string marker)
-    {
-        if (!redis.IsConnected)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await redis.GetDatabase().KeyExistsAsync(marker);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            LogMarkerCheckFailed(logger, exception);
-            return null;
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Checking an API key's revocation marker failed; asking KeyService instead")]
-    private static partial void LogMarkerCheckFailed(ILogger logger, Exception exception);
 }

@@ -1,13 +1,11 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Internal;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace AlyAspire.Shared.OAuth;
@@ -22,13 +20,12 @@ namespace AlyAspire.Shared.OAuth;
 /// </summary>
 /// <remarks>Throws <see cref="HttpRequestException"/> when the AuthServer cannot be reached: a resource server
 /// answers that with 503, not with 401.</remarks>
-public sealed partial class OAuthTokenVerifier(
+public sealed class OAuthTokenVerifier(
     IHttpClientFactory httpClients,
-    IConnectionMultiplexer redis,
+    RevocationMarkers revocationMarkers,
     IMemoryCache cache,
     IConfiguration configuration,
-    TimeProvider time,
-    ILogger<OAuthTokenVerifier> logger) : ICredentialVerifier
+    TimeProvider time) : ICredentialVerifier
 {
     public const string HttpClientName = "aly-oauth-introspection";
     public const string ClientId = "storefrontapi";
@@ -44,11 +41,11 @@ public sealed partial class OAuthTokenVerifier(
             return CredentialVerification.Invalid("The bearer is not an OAuth access token.");
         }
 
-        var cacheKey = "aly-oauth:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(bearer)));
+        var cacheKey = "aly-oauth:" + RevocationMarkers.CacheKeyFor(bearer);
         var redisAnswers = true;
         if (cache.TryGetValue(cacheKey, out CachedToken? cached) && cached is not null)
         {
-            var revoked = await IsRevokedAsync(cached, cancellationToken);
+            var revoked = await revocationMarkers.AnyExistsAsync(cached.MarkerKeys, cancellationToken);
             if (revoked == false)
             {
                 return CredentialVerification.Valid(cached.Credential);
@@ -70,14 +67,9 @@ public sealed partial class OAuthTokenVerifier(
         }
 
         // Only cache what a marker check can later overrule: without Redis, every request goes to the source.
-        if (redisAnswers && redis.IsConnected)
+        if (redisAnswers && revocationMarkers.CanCheck)
         {
-            var lifetime = RevocationSignals.MaxCacheLifetime;
-            if (introspected.Credential.ExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() < lifetime)
-            {
-                lifetime = expiresAt - time.GetUtcNow();
-            }
-
+            var lifetime = RevocationMarkers.CacheLifetime(time.GetUtcNow(), introspected.Credential.ExpiresAt);
             if (lifetime > TimeSpan.Zero)
             {
                 cache.Set(cacheKey, introspected, lifetime);
@@ -85,21 +77,6 @@ public sealed partial class OAuthTokenVerifier(
         }
 
         return CredentialVerification.Valid(introspected.Credential);
-    }
-
-    /// <summary>True if a marker exists, false if none does, null if Redis could not answer.</summary>
-    private async Task<bool?> IsRevokedAsync(CachedToken cached, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var count = await redis.GetDatabase().KeyExistsAsync(cached.MarkerKeys).WaitAsync(cancellationToken);
-            return count > 0;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            LogRedisUnavailable(logger, ex);
-            return null;
-        }
     }
 
     private async Task<CachedToken?> IntrospectAsync(string token, CancellationToken cancellationToken)
@@ -165,9 +142,6 @@ public sealed partial class OAuthTokenVerifier(
             _ => [],
         } : [];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer the revocation check; asking the AuthServer instead")]
-    private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
-
     private sealed record CachedToken(VerifiedCredential Credential, RedisKey[] MarkerKeys);
 }
 
@@ -181,6 +155,7 @@ public static class OAuthTokenVerificationExtensions
     public static IServiceCollection AddOAuthTokenVerification(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        services.TryAddSingleton<RevocationMarkers>();
         services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = new Uri("http://authserver"));
         services.AddSingleton<OAuthTokenVerifier>();
         services.AddSingleton<ICredentialVerifier>(sp => sp.GetRequiredService<OAuthTokenVerifier>());

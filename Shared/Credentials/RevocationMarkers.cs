@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AlyAspire.Shared.Credentials;
+
+/// <summary>
+/// What every verifier's cache shares: entries keyed by a hash of the secret (never the secret), trusted for at
+/// most <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the credential's expiry, and used only after
+/// one Redis <c>EXISTS</c> finds none of the credential's <see cref="RevocationSignals"/> markers.
+/// </summary>
+public sealed partial class RevocationMarkers(IConnectionMultiplexer redis, ILogger<RevocationMarkers> logger)
+{
+    /// <summary>The cache key of a secret: its SHA-256, so a heap dump of the cache reveals no credential.</summary>
+    public static string CacheKeyFor(string secret) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>How long a positive verification may be cached: never past the credential's expiry.</summary>
+    public static TimeSpan CacheLifetime(DateTimeOffset now, DateTimeOffset? expiresAt) =>
+        expiresAt is { } expiry && expiry - now < RevocationSignals.MaxCacheLifetime ? expiry - now : RevocationSignals.MaxCacheLifetime;
+
+    /// <summary>Whether Redis is there to overrule a cache entry later; without it nothing should be cached.</summary>
+    public bool CanCheck => redis.IsConnected;
+
+    /// <returns>True if any marker exists, false if none does, null when Redis could not answer (then the cache must not be trusted).</returns>
+    public async Task<bool?> AnyExistsAsync(RedisKey[] markers, CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await redis.GetDatabase().KeyExistsAsync(markers).WaitAsync(cancellationToken) > 0;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogMarkerCheckFailed(logger, exception);
+            return null;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Redis did not answer a revocation-marker check; the verifier asks the credential's source instead")]
+    private static partial void LogMarkerCheckFailed(ILogger logger, Exception exception);
+}
