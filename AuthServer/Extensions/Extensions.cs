@@ -1,3 +1,4 @@
+using AlyAspire.Shared.OAuth;
 using System.Threading.RateLimiting;
 using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Infrastructure;
@@ -99,7 +100,7 @@ internal static class Extensions
                 server.SetAuthorizationEndpointUris("oauth/authorize")
                     .SetTokenEndpointUris("oauth/token")
                     .SetRevocationEndpointUris("oauth/revoke")
-                    .SetIntrospectionEndpointUris("oauth/introspect")
+                    .SetIntrospectionEndpointUris(OAuthTokenVerifier.IntrospectionPath.TrimStart('/'))
                     .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
 
                 // OAuth 2.1: authorization code with PKCE (S256 only) and refresh tokens; no implicit, no password.

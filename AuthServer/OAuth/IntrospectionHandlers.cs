@@ -1,3 +1,4 @@
+using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Credentials;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -48,7 +49,6 @@ public sealed class IntrospectionCallerHandler(Microsoft.Extensions.Options.IOpt
 public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOptions<OAuthServerOptions> options)
     : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
 {
-    public const string AuthorizationIdClaim = "authorization_id";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleIntrospectionRequestContext>()
@@ -78,7 +78,7 @@ public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOpt
 
         if (principal.GetAuthorizationId() is { } authorizationId)
         {
-            context.Claims[AuthorizationIdClaim] = authorizationId;
+            context.Claims[OAuthTokenVerifier.AuthorizationIdClaim] = authorizationId;
         }
 
         if (context.Audiences.Count == 0)

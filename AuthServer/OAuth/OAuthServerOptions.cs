@@ -1,3 +1,4 @@
+using AlyAspire.Shared.OAuth;
 using System.ComponentModel.DataAnnotations;
 
 namespace AlyAspire.AuthServer.OAuth;
@@ -17,7 +18,7 @@ public sealed class OAuthServerOptions
     public string StorefrontApiBaseUrl { get; set; } = string.Empty;
 
     /// <summary>Confidential clients that may introspect any access token: the platform's resource servers.</summary>
-    public string[] ResourceServerClients { get; set; } = ["storefrontapi"];
+    public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId];
 
     /// <summary>Client registrations (RFC 7591) allowed per source IP per minute.</summary>
     [Range(1, 100_000)]

@@ -35,13 +35,14 @@ public sealed class RevocationSignalingTokenManager(
         // so the authorization marker and the authorization's state agree: a later consent starts a new one.
         var count = await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken);
         var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
-        if (await authorizations.FindByIdAsync(identifier, cancellationToken) is { } authorization)
+        var authorization = await authorizations.FindByIdAsync(identifier, cancellationToken);
+        // The marker covers every token issued under the authorization, including ones a verifier has cached.
+        // The authorization manager sets it when it revokes; otherwise (already revoked, or gone) it is set here.
+        if (authorization is null || !await authorizations.TryRevokeAsync(authorization, cancellationToken))
         {
-            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+            await signals.AuthorizationRevokedAsync(identifier);
         }
 
-        // The marker covers every token issued under the authorization, including ones a verifier has cached.
-        await signals.AuthorizationRevokedAsync(identifier);
         return count;
     }
 

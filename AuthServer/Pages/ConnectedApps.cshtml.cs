@@ -34,8 +34,8 @@ public sealed class ConnectedAppsModel(
             return NotFound();
         }
 
+        // Revokes the authorization too, and sets its revocation marker (RevocationSignalingTokenManager).
         await tokens.RevokeByAuthorizationIdAsync(authorizationId!, ct);
-        await authorizations.TryRevokeAsync(authorization, ct);
         Message = "Access revoked.";
         await LoadAsync(ct);
         return Page();

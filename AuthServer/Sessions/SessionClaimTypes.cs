@@ -5,8 +5,6 @@ public static class SessionClaimTypes
 {
     public const string Subject = "sub";
     public const string WorkspaceId = "org";
-    public const string IssuedAt = "iat";
-    public const string ExpiresAt = "exp";
     /// <summary>Space-separated: what the role permits.</summary>
     public const string Scope = "scope";
     public const string Role = "role";

@@ -20,7 +20,8 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
     public const string Issuer = "alyaspire-dashboard";
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    private SymmetricSecurityKey Key => new(Encoding.UTF8.GetBytes(options.Value.SigningKey));
+    // Built once: the options do not change after start-up, and the key is used on every dashboard request.
+    private readonly SymmetricSecurityKey _key = new(Encoding.UTF8.GetBytes(options.Value.SigningKey));
 
     public string CookieName(HttpRequest request) => UsesDevelopmentCookie(request)
         ? CredentialFormats.DevelopmentSessionCookieName
@@ -36,7 +37,7 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + options.Value.Lifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
             Claims = new Dictionary<string, object>
             {
                 [SessionClaimTypes.Subject] = userId.ToString(),
@@ -55,7 +56,7 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
         {
             ValidIssuer = Issuer,
             ValidAudience = Issuer,
-            IssuerSigningKey = Key,
+            IssuerSigningKey = _key,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ClockSkew = TimeSpan.Zero,
             LifetimeValidator = (notBefore, expires, _, _) =>
