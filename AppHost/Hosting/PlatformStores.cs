@@ -14,17 +14,14 @@ public sealed class PlatformStores
 
     private PlatformStores(IDistributedApplicationBuilder builder, LocalDataDirectory? dataDirectory,
         IResourceBuilder<LocalPostgresServerResource>? localPostgres, IResourceBuilder<PostgresServerResource>? containerPostgres,
-        IResourceBuilder<IResourceWithConnectionString> redis, IResource postgres)
+        IResourceBuilder<IResourceWithConnectionString> redis)
     {
         _builder = builder;
         _dataDirectory = dataDirectory;
         _localPostgres = localPostgres;
         _containerPostgres = containerPostgres;
         Redis = redis;
-        Postgres = postgres;
     }
-
-    public IResource Postgres { get; }
 
     public IResourceBuilder<IResourceWithConnectionString> Redis { get; }
 
@@ -36,14 +33,14 @@ public sealed class PlatformStores
             var postgres = builder.AddPostgres("postgres").WithDataVolume();
             var redis = builder.AddRedis("redis").WithDataVolume();
             return new PlatformStores(builder, null, null, postgres,
-                builder.CreateResourceBuilder<IResourceWithConnectionString>(redis.Resource), postgres.Resource);
+                builder.CreateResourceBuilder<IResourceWithConnectionString>(redis.Resource));
         }
 
         var data = LocalDataDirectory.Resolve(builder, fresh);
         var localPostgres = builder.AddLocalPostgres("postgres", data, postgresPort);
         var localRedis = builder.AddLocalRedis("redis", data, redisPort);
         return new PlatformStores(builder, data, localPostgres, null,
-            builder.CreateResourceBuilder<IResourceWithConnectionString>(localRedis.Resource), localPostgres.Resource);
+            builder.CreateResourceBuilder<IResourceWithConnectionString>(localRedis.Resource));
     }
 
     public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string name)

@@ -15,7 +15,6 @@ public sealed class ApiKeyHashingOptions
 /// <summary>HMAC-SHA-256 of a key secret under the server secret: what is stored and looked up, never the secret.</summary>
 public sealed class ApiKeyHasher(IOptions<ApiKeyHashingOptions> options)
 {
-    public const int HashLength = HMACSHA256.HashSizeInBytes;
 
     private readonly byte[] _hashSecret = Encoding.UTF8.GetBytes(options.Value.HashSecret);
 

@@ -74,7 +74,8 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         {
             var quota = reply.Quotas[i];
             quotas[i] = new RateLimitQuota(quota.Policy, quota.Quota, quota.WindowSeconds, quota.Remaining, TimeSpan.FromMilliseconds(quota.ResetMilliseconds));
-            if (quota.Policy == "workspace")
+            // Only the local fallback reads remembered limits: with Open or Closed, skip the bookkeeping per request.
+            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal && quota.Policy == "workspace")
             {
                 fallback.Remember(workspaceId, quotas[i], quota.Burst);
             }

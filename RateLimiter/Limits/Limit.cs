@@ -38,4 +38,4 @@ public sealed record Limit(int RequestsPerWindow, int WindowSeconds, int Burst)
 }
 
 /// <summary>The limits in force for one workspace.</summary>
-public sealed record WorkspaceLimits(string WorkspaceId, string Plan, Limit Workspace, Limit? PerCredential, bool IsOverridden);
+public sealed record WorkspaceLimits(string WorkspaceId, string Plan, Limit Workspace, Limit? PerCredential);

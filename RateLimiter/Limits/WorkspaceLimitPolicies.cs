@@ -49,7 +49,7 @@ public sealed class WorkspaceLimitPolicies(
         var perCredential = limitOverride is { CredentialRequestsPerWindow: { } credentialRate, CredentialWindowSeconds: { } credentialWindow, CredentialBurst: { } credentialBurst }
             ? new Limit(credentialRate, credentialWindow, credentialBurst)
             : plan.PerCredential?.ToLimit();
-        return new WorkspaceLimits(workspaceId, planName, workspace, perCredential, limitOverride is not null);
+        return new WorkspaceLimits(workspaceId, planName, workspace, perCredential);
     }
 
     public bool IsKnownPlan(string plan) => options.CurrentValue.Plans.ContainsKey(plan);

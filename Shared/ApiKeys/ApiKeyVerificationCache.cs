@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using AlyAspire.Shared.Credentials;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
