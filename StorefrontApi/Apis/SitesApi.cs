@@ -96,7 +96,7 @@ public static class SitesApi
             return StoreResults.Invalid("theme", $"theme must be one of: {string.Join(", ", Themes)}.");
         }
 
-        if (request.Currency is { } currency && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        if (request.Currency is { } currency && !StoreResults.IsCurrencyCode(currency))
         {
             return StoreResults.Invalid("currency", "currency must be an ISO 4217 code such as EUR.");
         }

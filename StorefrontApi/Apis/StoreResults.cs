@@ -16,7 +16,7 @@ internal static class StoreResults
     public static ProblemHttpResult ToProblem(this StoreError error) => error.Kind switch
     {
         StoreErrorKind.NotFound => NotFound(error.Detail),
-        StoreErrorKind.Conflict => TypedResults.Problem(error.Detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: ProblemTypes.Conflict),
+        StoreErrorKind.Conflict => Conflict(error.Detail),
         _ => Invalid(error.Errors ?? new Dictionary<string, string[]>(), error.Detail),
     };
 
@@ -34,6 +34,9 @@ internal static class StoreResults
 
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] }, message);
+
+    /// <summary>An ISO 4217 currency code: three upper-case ASCII letters.</summary>
+    public static bool IsCurrencyCode(string value) => value.Length == 3 && value.All(char.IsAsciiLetterUpper);
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: ProblemTypes.Conflict);

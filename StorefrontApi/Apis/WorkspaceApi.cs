@@ -46,7 +46,7 @@ public static class WorkspaceApi
             return StoreResults.Invalid("supportEmail", "supportEmail must be an email address.");
         }
 
-        if (request.DefaultCurrency is { } currency && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        if (request.DefaultCurrency is { } currency && !StoreResults.IsCurrencyCode(currency))
         {
             return StoreResults.Invalid("defaultCurrency", "defaultCurrency must be an ISO 4217 code such as EUR.");
         }

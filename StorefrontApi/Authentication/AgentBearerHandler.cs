@@ -150,7 +150,6 @@ public sealed partial class AgentBearerHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var metadata = resources.MetadataUrlFor(Request);
         var failure = _failure;
         if (failure is { Status: StatusCodes.Status503ServiceUnavailable })
         {
@@ -160,6 +159,7 @@ public sealed partial class AgentBearerHandler(
             return;
         }
 
+        var metadata = resources.MetadataUrlFor(Request);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         // RFC 6750 §3: a request without credentials gets a bare challenge (plus where to learn how to get one, RFC 9728,
         // and the scope this operation needs); a refused credential gets the error and why.

@@ -79,12 +79,13 @@ internal static class Extensions
         services.AddAuthentication(AgentBearerDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, AgentBearerHandler>(AgentBearerDefaults.Scheme, null);
 
+        // AgentBearer is the default scheme, so UseAuthentication has already set the principal: the policies name no
+        // scheme, or authorization would authenticate every request a second time.
         var authorization = services.AddAuthorizationBuilder()
-            .AddPolicy(AgentBearerDefaults.AuthenticatedPolicy, policy => policy.AddAuthenticationSchemes(AgentBearerDefaults.Scheme).RequireAuthenticatedUser());
+            .AddPolicy(AgentBearerDefaults.AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser());
         foreach (var scope in ScopeCatalogue.Names)
         {
             authorization.AddPolicy(scope, policy => policy
-                .AddAuthenticationSchemes(AgentBearerDefaults.Scheme)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ScopeRequirement(scope)));
         }

@@ -19,8 +19,6 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public string DataDirectory => _dataDirectory;
-
     public async Task InitializeAsync()
     {
         // Configuration read at the top of the AppHost must arrive as arguments.

@@ -1,23 +1,12 @@
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlyAspire.Tests.Infrastructure;
 
 /// <summary>Credentials minted the way the platform mints them, for tests that need one.</summary>
 public static class TestCredentials
 {
-    /// <summary>A secret parameter's value (e.g. the internal service key) as the AppHost gave it to the services.</summary>
-    public static async Task<string> GetSecretAsync(this PlatformFixture platform, string name)
-    {
-        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == name);
-        return await parameter.GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value");
-    }
-
     /// <summary>An <see cref="ApiKeyClient"/> on the running KeyService, holding the service credential (as the dashboard does).</summary>
     public static async Task<ApiKeyClient> ApiKeyClientAsync(this PlatformFixture platform)
     {
