@@ -175,10 +175,8 @@ public static class WorkspaceLimitsApi
             ? null
             : new WorkspaceLimitOverrideRequest(
                 limitOverride.Plan,
-                limitOverride is { RequestsPerWindow: { } rate, WindowSeconds: { } window, Burst: { } burst } ? new LimitDto(rate, window, burst) : null,
-                limitOverride is { CredentialRequestsPerWindow: { } credentialRate, CredentialWindowSeconds: { } credentialWindow, CredentialBurst: { } credentialBurst }
-                    ? new LimitDto(credentialRate, credentialWindow, credentialBurst)
-                    : null));
+                limitOverride.WorkspaceLimit() is { } workspace ? ToDto(workspace) : null,
+                limitOverride.CredentialLimit() is { } credential ? ToDto(credential) : null));
 
     private static LimitDto ToDto(Limit limit) => new(limit.RequestsPerWindow, limit.WindowSeconds, limit.Burst);
 

@@ -1,3 +1,5 @@
+using AlyAspire.RateLimiter.Limits;
+
 namespace AlyAspire.RateLimiter.Infrastructure;
 
 /// <summary>
@@ -23,4 +25,14 @@ public sealed class WorkspaceLimitOverride
     public int? CredentialBurst { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    // Methods, not properties, so EF Core does not try to map them.
+
+    /// <summary>The workspace budget this override sets, or null when it leaves the plan's.</summary>
+    public Limit? WorkspaceLimit() =>
+        this is { RequestsPerWindow: { } rate, WindowSeconds: { } window, Burst: { } burst } ? new Limit(rate, window, burst) : null;
+
+    /// <summary>The per-credential budget this override sets, or null when it leaves the plan's.</summary>
+    public Limit? CredentialLimit() =>
+        this is { CredentialRequestsPerWindow: { } rate, CredentialWindowSeconds: { } window, CredentialBurst: { } burst } ? new Limit(rate, window, burst) : null;
 }

@@ -43,12 +43,8 @@ public sealed class WorkspaceLimitPolicies(
         var planName = limitOverride?.Plan is { } named && current.Plans.ContainsKey(named) ? named : current.DefaultPlan;
         var plan = current.Plans[planName];
 
-        var workspace = limitOverride is { RequestsPerWindow: { } rate, WindowSeconds: { } window, Burst: { } burst }
-            ? new Limit(rate, window, burst)
-            : plan.ToLimit();
-        var perCredential = limitOverride is { CredentialRequestsPerWindow: { } credentialRate, CredentialWindowSeconds: { } credentialWindow, CredentialBurst: { } credentialBurst }
-            ? new Limit(credentialRate, credentialWindow, credentialBurst)
-            : plan.PerCredential?.ToLimit();
+        var workspace = limitOverride?.WorkspaceLimit() ?? plan.ToLimit();
+        var perCredential = limitOverride?.CredentialLimit() ?? plan.PerCredential?.ToLimit();
         return new WorkspaceLimits(workspaceId, planName, workspace, perCredential);
     }
 
