@@ -1,5 +1,4 @@
 using AlyAspire.Shared.Credentials;
-using System.Net.Http.Json;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 using AlyAspire.Tests.RateLimiter;
@@ -28,12 +27,8 @@ public sealed class SampleAgentTests(PlatformFixture platform)
         // A workspace of its own with a small budget, so the burst meets the workspace limit quickly and
         // nobody else's budget is spent.
         var workspace = Guid.NewGuid();
-        using (var admin = await RateLimiterAdmin.CreateClientAsync(platform))
-        {
-            var limit = new LimitDto(RequestsPerWindow: 30, WindowSeconds: 30, Burst: 30);
-            using var response = await admin.PutAsJsonAsync($"/internal/workspaces/{workspace}/limits", new WorkspaceLimitOverrideRequest(null, limit, limit));
-            response.EnsureSuccessStatusCode();
-        }
+        var limit = new LimitDto(RequestsPerWindow: 30, WindowSeconds: 30, Burst: 30);
+        await RateLimiterAdmin.SetLimitsAsync(platform, workspace.ToString(), limit, limit);
 
         var key = await TestCredentials.CreateApiKeyAsync(platform, workspace, [ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent]);
 

@@ -7,13 +7,17 @@ namespace AlyAspire.Tests.Infrastructure;
 /// <summary>Credentials minted the way the platform mints them, for tests that need one.</summary>
 public static class TestCredentials
 {
-    /// <summary>An <see cref="ApiKeyClient"/> on the running KeyService, holding the service credential (as the dashboard does).</summary>
-    public static async Task<ApiKeyClient> ApiKeyClientAsync(this PlatformFixture platform)
+    /// <summary>An HTTP client for a service's internal API, holding the platform's service credential.</summary>
+    public static async Task<HttpClient> CreateServiceClientAsync(this PlatformFixture platform, string resource)
     {
-        var http = platform.CreateClient("keyservice");
+        var http = platform.CreateClient(resource);
         http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
-        return new ApiKeyClient(http);
+        return http;
     }
+
+    /// <summary>An <see cref="ApiKeyClient"/> on the running KeyService, holding the service credential (as the dashboard does).</summary>
+    public static async Task<ApiKeyClient> ApiKeyClientAsync(this PlatformFixture platform) =>
+        new(await platform.CreateServiceClientAsync("keyservice"));
 
     /// <summary>Mints an API key in a workspace, as its owner would in the dashboard; returns the secret.</summary>
     public static async Task<string> CreateApiKeyAsync(PlatformFixture platform, Guid workspaceId, IReadOnlyList<string> scopes, string? name = null)

@@ -14,7 +14,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
     public async Task A_valid_key_becomes_an_agent_credential_and_is_then_served_from_cache()
     {
         await using var harness = await VerifierHarness.StartAsync(platform);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent), actor);
@@ -62,7 +62,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await VerifierHarness.StartAsync(platform, clock);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var created = await keys.CreateAsync(Guid.NewGuid(),
             new CreateApiKeyRequest("expiring", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddHours(1)), KeyServiceClients.Owner());
 
@@ -82,7 +82,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await VerifierHarness.StartAsync(platform, clock);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
@@ -105,7 +105,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
     public async Task A_cached_key_is_refused_by_its_revocation_marker_even_without_the_eviction_message()
     {
         await using var harness = await VerifierHarness.StartAsync(platform, subscribeToRevocations: false);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
@@ -123,7 +123,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
     {
         var unreachable = new ConfigurationOptions { EndPoints = { { "127.0.0.1", 1 } }, AbortOnConnectFail = false, ConnectTimeout = 500 };
         await using var harness = await VerifierHarness.StartAsync(platform, redisOptions: unreachable);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
@@ -147,7 +147,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         const int trials = 1_000;
         await using var first = await VerifierHarness.StartAsync(platform);
         await using var second = await VerifierHarness.StartAsync(platform);
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = new ApiKeyWithSecret[trials];

@@ -17,7 +17,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_created_key_verifies_with_its_workspace_and_scopes()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
 
@@ -37,7 +37,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Verification_names_why_a_secret_is_not_valid()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
 
         Assert.Equal(ApiKeyInvalidReasons.Malformed, (await keys.VerifyAsync("aly_short")).Reason);
         Assert.Equal(ApiKeyInvalidReasons.BadChecksum, (await keys.VerifyAsync("aly_0123456789ABCDEFGHIJKLMNOPQRSTUV000000")).Reason);
@@ -49,7 +49,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task The_secret_is_in_no_table_of_the_database()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), KeyServiceClients.Owner());
         var rolled = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(1), KeyServiceClients.Owner());
@@ -71,7 +71,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task List_and_get_never_return_a_secret()
     {
-        using var http = await platform.CreateServiceHttpClientAsync();
+        using var http = await platform.CreateServiceClientAsync("keyservice");
         var keys = new ApiKeyClient(http);
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
@@ -98,7 +98,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Unknown_scopes_are_refused_by_name()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
 
         var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
             Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, "read:everything", "root"), KeyServiceClients.Owner()));
@@ -113,7 +113,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Scopes_beyond_what_the_actor_may_grant_are_refused()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
 
         var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
             Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders), KeyServiceClients.Member()));
@@ -127,7 +127,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Invalid_requests_get_validation_problems_and_change_nothing()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
 
@@ -155,7 +155,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task An_unreadable_body_gets_a_problem_not_a_server_error()
     {
-        using var http = await platform.CreateServiceHttpClientAsync();
+        using var http = await platform.CreateServiceClientAsync("keyservice");
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiKeyRoutes.Keys(Guid.NewGuid()))
         {
             Content = new StringContent("{ \"name\": ", Encoding.UTF8, "application/json"),
@@ -174,7 +174,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         using var anonymous = platform.CreateClient("keyservice");
         using var wrongKey = platform.CreateClient("keyservice");
         wrongKey.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, "not-the-service-key-0123456789");
-        var secret = (await (await platform.CreateApiKeyClientAsync()).CreateAsync(Guid.NewGuid(), KeyServiceClients.Request(), KeyServiceClients.Owner())).Secret;
+        var secret = (await (await platform.ApiKeyClientAsync()).CreateAsync(Guid.NewGuid(), KeyServiceClients.Request(), KeyServiceClients.Owner())).Secret;
 
         foreach (var client in new[] { anonymous, wrongKey })
         {
@@ -190,7 +190,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_revoked_key_fails_verification_and_the_revocation_is_audited()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
@@ -223,7 +223,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_key_past_its_expiry_fails_verification()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var created = await keys.CreateAsync(Guid.NewGuid(),
             new CreateApiKeyRequest("short-lived", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddSeconds(2)), KeyServiceClients.Owner());
         Assert.Equal(created.Key.ExpiresAt, (await keys.VerifyAsync(created.Secret)).ExpiresAt);
@@ -236,7 +236,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Rolling_gives_a_new_secret_and_ends_the_old_one_at_the_chosen_grace_expiry()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadMedia), actor);
@@ -271,7 +271,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Concurrent_rolls_leave_exactly_one_current_secret()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
@@ -289,7 +289,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_key_of_one_workspace_is_not_found_from_another()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var (workspaceA, workspaceB) = (Guid.NewGuid(), Guid.NewGuid());
         var actor = KeyServiceClients.Owner();
         var keyOfA = await keys.CreateAsync(workspaceA, KeyServiceClients.Request(), actor);
@@ -316,7 +316,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     [Fact]
     public async Task Uses_are_counted_per_day_and_written_in_batches()
     {
-        var keys = await platform.CreateApiKeyClientAsync();
+        var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner();
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);

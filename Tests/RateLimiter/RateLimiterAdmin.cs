@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using AlyAspire.Shared.Internal;
 using AlyAspire.Tests.Infrastructure;
 
 namespace AlyAspire.Tests.RateLimiter;
@@ -18,21 +17,20 @@ public sealed record WorkspaceUsageResponse(string WorkspaceId, string Plan, Buc
 /// <summary>The RateLimiter's internal endpoints, called with the platform's service credential.</summary>
 public static class RateLimiterAdmin
 {
-    public static async Task<HttpClient> CreateClientAsync(PlatformFixture platform)
-    {
-        var client = platform.CreateClient("ratelimiter");
-        client.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
-        return client;
-    }
-
     /// <summary>A fresh workspace with its own budget (and a per-credential budget, by default as large).</summary>
     public static async Task<string> NewWorkspaceAsync(PlatformFixture platform, LimitDto workspace, LimitDto? perCredential = null)
     {
         var workspaceId = "ws_" + Guid.NewGuid().ToString("N")[..16];
-        using var admin = await CreateClientAsync(platform);
-        var response = await admin.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits",
-            new WorkspaceLimitOverrideRequest(null, workspace, perCredential ?? workspace));
-        response.EnsureSuccessStatusCode();
+        await SetLimitsAsync(platform, workspaceId, workspace, perCredential ?? workspace);
         return workspaceId;
+    }
+
+    /// <summary>Overrides a workspace's budgets, as an operator would.</summary>
+    public static async Task SetLimitsAsync(PlatformFixture platform, string workspaceId, LimitDto workspace, LimitDto? perCredential)
+    {
+        using var admin = await platform.CreateServiceClientAsync("ratelimiter");
+        using var response = await admin.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits",
+            new WorkspaceLimitOverrideRequest(null, workspace, perCredential));
+        Assert.True(response.IsSuccessStatusCode, $"Setting the limits of {workspaceId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

@@ -46,7 +46,7 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
     [Fact]
     public async Task An_override_is_set_read_validated_and_removed()
     {
-        using var admin = await RateLimiterAdmin.CreateClientAsync(platform);
+        using var admin = await platform.CreateServiceClientAsync("ratelimiter");
         var workspaceId = "ws_" + Guid.NewGuid().ToString("N")[..16];
 
         var defaults = await admin.GetFromJsonAsync<WorkspaceLimitsResponse>($"/internal/workspaces/{workspaceId}/limits");
@@ -90,7 +90,7 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, (await host.GetAsync(AgentSurfaceHost.Bearer(workspaceId, "key_1"))).StatusCode);
         }
 
-        using var admin = await RateLimiterAdmin.CreateClientAsync(platform);
+        using var admin = await platform.CreateServiceClientAsync("ratelimiter");
         var usage = await admin.GetFromJsonAsync<WorkspaceUsageResponse>($"/internal/workspaces/{workspaceId}/usage?credentialId=key_1");
         Assert.Equal((3L, 7L), (usage!.Workspace.Used, usage.Workspace.Remaining));
         Assert.Equal((3L, 2L), (usage.Credential!.Used, usage.Credential.Remaining));

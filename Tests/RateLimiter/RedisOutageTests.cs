@@ -62,7 +62,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
             Assert.Equal(ProblemTypes.ServiceUnavailable, (await WorkspaceLimitTests.ReadProblemAsync(paused)).GetProperty("type").GetString());
 
             // The RateLimiter's own read-out says it is unavailable rather than failing.
-            using var admin = await RateLimiterAdmin.CreateClientAsync(platform);
+            using var admin = await platform.CreateServiceClientAsync("ratelimiter");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync($"/internal/workspaces/{workspaceId}/usage")).StatusCode);
         }
         finally

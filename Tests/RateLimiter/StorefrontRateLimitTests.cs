@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 
@@ -16,12 +15,7 @@ public sealed class StorefrontRateLimitTests(PlatformFixture platform)
     {
         const int limit = 100;
         var workspaceId = Guid.NewGuid();
-        using (var admin = await RateLimiterAdmin.CreateClientAsync(platform))
-        {
-            var unlimited = new LimitDto(10_000, 3600, 10_000);
-            (await admin.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits",
-                new WorkspaceLimitOverrideRequest(null, new LimitDto(limit, 3600, limit), unlimited))).EnsureSuccessStatusCode();
-        }
+        await RateLimiterAdmin.SetLimitsAsync(platform, workspaceId.ToString(), new LimitDto(limit, 3600, limit), new LimitDto(10_000, 3600, 10_000));
 
         // Two credentials of the workspace draw from its one budget.
         string[] keys =

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using AlyAspire.Shared.ApiKeys;
-using System.Net.Http.Json;
 using AlyAspire.Shared.Development;
-using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 
@@ -43,11 +41,8 @@ public static class StorefrontAgents
     public static Task RaiseLimitsAsync(this PlatformFixture platform, Guid workspaceId) =>
         RaisedLimits.GetOrAdd(workspaceId, _ => new Lazy<Task>(async () =>
         {
-            using var limiter = platform.CreateClient("ratelimiter");
-            limiter.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
-            var generous = new { requestsPerWindow = 1_000_000, windowSeconds = 60, burst = 100_000 };
-            using var response = await limiter.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits", new { workspace = generous, perCredential = generous });
-            Assert.True(response.IsSuccessStatusCode, $"Raising the limits of {workspaceId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var generous = new RateLimiter.LimitDto(1_000_000, 60, 100_000);
+            await RateLimiter.RateLimiterAdmin.SetLimitsAsync(platform, workspaceId.ToString(), generous, generous);
         })).Value;
 
     /// <summary>A bearer of the given kind for the demo workspace holding exactly <paramref name="scopes"/>.</summary>
