@@ -41,11 +41,14 @@ public static class AgentRateLimitingExtensions
                 "RateLimits:PreAuth:TrustedProxies must list IP addresses or CIDR networks.")
             .Validate(o => o.Fallback is { RequestsPerWindow: > 0, Burst: > 0 } && o.Fallback.Window >= TimeSpan.FromSeconds(1),
                 "RateLimits:Fallback needs a positive RequestsPerWindow and Burst and a Window of at least one second.")
+            .Validate(o => o.Leases is { MaxUnits: >= 1 and <= 10_000 } && o.Leases.Horizon > TimeSpan.Zero && o.Leases.Lifetime > TimeSpan.Zero,
+                "RateLimits:Leases needs MaxUnits between 1 and 10000 and a positive Horizon and Lifetime.")
             .ValidateOnStart();
 
         // The decision client: one persistent HTTP/2 (h2c) connection pool to the RateLimiter. No retries or
         // resilience timeouts: a decision sits on every request's path, so its own deadline and the failure
-        // mode stand in for them.
+        // mode stand in for them. No HttpClient logging either (four log lines per agent request at the
+        // default level): its traces and the decision metrics already record every call.
 #pragma warning disable EXTEXP0001 // Experimental, but the documented way to undo the service defaults' resilience for one client.
         services.AddGrpcClient<RateLimitDecisions.RateLimitDecisionsClient>(o => o.Address = new Uri(RateLimiterAddress))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -56,12 +59,14 @@ public static class AgentRateLimitingExtensions
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
             })
             .AddInternalServiceCredential()
+            .RemoveAllLoggers()
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
         services.AddMemoryCache();
         services.AddSingleton<AgentRateLimitingMetrics>();
         services.AddSingleton<LocalWorkspaceRateLimiter>();
+        services.AddSingleton<DecisionLeases>();
         services.AddSingleton<IWorkspaceRateLimiter, RemoteWorkspaceRateLimiter>();
         services.AddSingleton<PreAuthRateLimiter>();
         services.AddSingleton<IPreAuthPenalty>(sp => sp.GetRequiredService<PreAuthRateLimiter>());

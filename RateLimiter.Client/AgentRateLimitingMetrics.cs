@@ -4,9 +4,9 @@ using AlyAspire.RateLimiter.Client.Workspace;
 namespace AlyAspire.RateLimiter.Client;
 
 /// <summary>
-/// The agent surfaces' rate-limit instruments on the meter <c>AlyAspire.RateLimiting</c>: the pre-auth layer's
-/// and the local fallback's decisions (the RateLimiter counts its own), decisions made without the RateLimiter,
-/// and the round-trip time of a remote decision.
+/// The agent surfaces' rate-limit instruments on the meter <c>AlyAspire.RateLimiting</c>: the pre-auth layer's,
+/// the local fallback's and the leases' decisions (the RateLimiter counts its own), decisions made without the
+/// RateLimiter, and the round-trip time of a remote decision.
 /// </summary>
 public sealed class AgentRateLimitingMetrics
 {
@@ -28,6 +28,9 @@ public sealed class AgentRateLimitingMetrics
 
     public void PreAuth(bool allowed) => (allowed ? _allowed : _refused).Add(1,
         new KeyValuePair<string, object?>("layer", "pre-auth"), new KeyValuePair<string, object?>("source", "local"));
+
+    public void LeaseSpent() => _allowed.Add(1,
+        new KeyValuePair<string, object?>("layer", "workspace"), new KeyValuePair<string, object?>("source", "lease"));
 
     public void Degraded(WorkspaceRateLimitDecision decision)
     {

@@ -27,6 +27,27 @@ public sealed class AgentRateLimitingOptions
     public PreAuthLimitOptions PreAuth { get; set; } = new();
 
     public FallbackLimitOptions Fallback { get; set; } = new();
+
+    public DecisionLeaseOptions Leases { get; set; } = new();
+}
+
+/// <summary>
+/// Leases: units the RateLimiter consumes ahead for a busy credential, spent by its next requests here without a
+/// round trip (section <c>RateLimits:Leases</c>; see <see cref="Workspace.DecisionLeases"/>).
+/// </summary>
+public sealed class DecisionLeaseOptions
+{
+    /// <summary>Off: every request is decided by the RateLimiter.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A lease covers about this long of the credential's recent request rate here.</summary>
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The most units one decision asks for.</summary>
+    public int MaxUnits { get; set; } = 100;
+
+    /// <summary>Units not spent within this long are dropped.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>The per-IP token bucket in front of bearer verification (section <c>RateLimits:PreAuth</c>).</summary>

@@ -12,10 +12,12 @@ namespace AlyAspire.RateLimiter.Client.Workspace;
 /// answer within <see cref="AgentRateLimitingOptions.DecisionTimeout"/>, the configured
 /// <see cref="RateLimitFailureMode"/> decides instead, and keeps deciding for
 /// <see cref="AgentRateLimitingOptions.RemoteRetryInterval"/> so an outage costs one timeout, not one per request.
+/// A busy credential's requests are served from its lease when it holds one (<see cref="DecisionLeases"/>).
 /// </summary>
 public sealed partial class RemoteWorkspaceRateLimiter(
     GrpcClientFactory clientFactory,
     LocalWorkspaceRateLimiter fallback,
+    DecisionLeases leases,
     AgentRateLimitingMetrics metrics,
     IOptions<AgentRateLimitingOptions> options,
     TimeProvider timeProvider,
@@ -30,6 +32,16 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         ArgumentException.ThrowIfNullOrEmpty(workspaceId);
         ArgumentOutOfRangeException.ThrowIfLessThan(cost, 1);
 
+        var leaseWanted = 0;
+        if (_options.Leases.Enabled)
+        {
+            if (leases.TrySpend(workspaceId, credentialId ?? string.Empty, cost, out var held, out leaseWanted))
+            {
+                metrics.LeaseSpent();
+                return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, held, RateLimitDecisionSource.Lease);
+            }
+        }
+
         if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
         {
             return Degrade(workspaceId, cost);
@@ -42,7 +54,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
             // The deadline is the transport's own (it travels as grpc-timeout), hence the wall clock here.
             reply = await client.CheckAsync(
-                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId ?? string.Empty, Cost = cost },
+                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId ?? string.Empty, Cost = cost, Lease = leaseWanted },
                 deadline: DateTime.UtcNow + _options.DecisionTimeout,
                 cancellationToken: cancellationToken);
         }
@@ -64,7 +76,13 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             LogRemoteResumed(logger);
         }
 
-        return ToDecision(workspaceId, reply);
+        var decision = ToDecision(workspaceId, reply);
+        if (reply.Allowed && reply.Leased > 0)
+        {
+            leases.Hold(workspaceId, credentialId ?? string.Empty, reply.Leased, decision.Quotas);
+        }
+
+        return decision;
     }
 
     private WorkspaceRateLimitDecision ToDecision(string workspaceId, CheckReply reply)

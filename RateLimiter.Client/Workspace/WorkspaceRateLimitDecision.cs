@@ -15,6 +15,8 @@ public enum RateLimitLayer
 public enum RateLimitDecisionSource
 {
     RateLimiter,
+    /// <summary>Spent from units the RateLimiter consumed ahead for this credential (a lease).</summary>
+    Lease,
     LocalFallback,
     FailedOpen,
     FailedClosed,

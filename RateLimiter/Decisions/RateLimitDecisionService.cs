@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AlyAspire.RateLimiter.Limits;
 using AlyAspire.RateLimiter.Protos;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -16,9 +17,11 @@ public sealed class RateLimitDecisionService(
     WorkspaceLimitPolicies policies,
     GcraDecisionStore store,
     RateLimitingMetrics metrics,
+    IOptions<RateLimitOptions> options,
     ILogger<RateLimitDecisionService> logger) : RateLimitDecisions.RateLimitDecisionsBase
 {
     public const int MaxCost = 1_000;
+    public const int MaxLease = 10_000;
     public const int MaxIdentifierLength = 64;
 
     public override async Task<CheckReply> Check(CheckRequest request, ServerCallContext context)
@@ -38,12 +41,17 @@ public sealed class RateLimitDecisionService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"cost must be between 1 and {MaxCost}."));
         }
 
+        if (request.Lease is < 0 or > MaxLease)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"lease must be between 0 and {MaxLease}."));
+        }
+
         var started = Stopwatch.GetTimestamp();
         Decision decision;
         try
         {
             var limits = await policies.GetAsync(request.WorkspaceId, context.CancellationToken);
-            decision = await store.DecideAsync(limits, request.CredentialId, request.Cost);
+            decision = await store.DecideAsync(limits, request.CredentialId, request.Cost, request.Lease, options.Value.LeaseReservePerUnit);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -64,6 +72,7 @@ public sealed class RateLimitDecisionService(
             Allowed = decision.Allowed,
             RetryAfterMilliseconds = decision.Allowed ? 0 : (long)Math.Ceiling(decision.RetryAfter.TotalMilliseconds),
             RefusedBy = decision.RefusedBy ?? string.Empty,
+            Leased = decision.Leased,
         };
         foreach (var bucket in decision.Buckets)
         {

@@ -13,6 +13,7 @@ public sealed class RateLimitingMetrics
     private readonly Counter<long> _allowed;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _leased;
     private readonly Histogram<double> _duration;
 
     public RateLimitingMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,7 @@ public sealed class RateLimitingMetrics
         _refused = meter.CreateCounter<long>("aly.rate_limit.refused", "{request}", "Requests a limit layer refused.");
         _failed = meter.CreateCounter<long>("aly.rate_limit.decision.failures", "{decision}", "Decisions that could not be made (Redis or limitsdb unreachable).");
         _duration = meter.CreateHistogram<double>("aly.rate_limit.decision.duration", "s", "Time the RateLimiter takes to make one decision.");
+        _leased = meter.CreateCounter<long>("aly.rate_limit.leased", "{unit}", "Units consumed ahead as leases for callers' next requests.");
     }
 
     public void Record(Decision decision, TimeSpan elapsed)
@@ -36,6 +38,11 @@ public sealed class RateLimitingMetrics
         else
         {
             _refused.Add(1, new KeyValuePair<string, object?>("layer", decision.RefusedBy));
+        }
+
+        if (decision.Leased > 0)
+        {
+            _leased.Add(decision.Leased);
         }
 
         _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", decision.Allowed ? "allowed" : "refused"));

@@ -16,6 +16,13 @@ public sealed class RateLimitOptions
 
     /// <summary>How long a workspace's resolved limits are cached; edits through the admin API invalidate at once.</summary>
     public TimeSpan PolicyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Units every budget must still hold for each unit it leases to a caller: 1,000 means a lease takes at most a
+    /// thousandth of what remains, so only large budgets lease at all and one running low is decided request by
+    /// request (exactly, across any number of instances).
+    /// </summary>
+    public int LeaseReservePerUnit { get; set; } = 1_000;
 }
 
 /// <summary>One budget: a sustained rate (<see cref="RequestsPerWindow"/> per <see cref="Window"/>) and a burst.</summary>
@@ -59,6 +66,11 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         if (options.PolicyCacheDuration < TimeSpan.Zero)
         {
             failures.Add($"{RateLimitOptions.SectionName}:PolicyCacheDuration must not be negative.");
+        }
+
+        if (options.LeaseReservePerUnit < 1)
+        {
+            failures.Add($"{RateLimitOptions.SectionName}:LeaseReservePerUnit must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

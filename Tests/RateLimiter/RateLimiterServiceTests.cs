@@ -36,6 +36,34 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_lease_comes_only_out_of_a_budget_far_from_exhausted_and_is_consumed_with_the_decision()
+    {
+        using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("ratelimiter", "grpc"));
+        var client = new RateLimitDecisions.RateLimitDecisionsClient(channel);
+        var headers = new Metadata { { InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key") } };
+        var large = new LimitDto(1_000_000, 3600, 1_000_000);
+
+        // A large budget: the 50 units are consumed together with the request's own.
+        var plentiful = await RateLimiterAdmin.NewWorkspaceAsync(platform, large);
+        var leased = await client.CheckAsync(new CheckRequest { WorkspaceId = plentiful, CredentialId = "key_1", Cost = 1, Lease = 50 }, headers);
+        Assert.Equal((true, 50), (leased.Allowed, leased.Leased));
+        Assert.All(leased.Quotas, q => Assert.Equal(1_000_000 - 51, q.Remaining));
+
+        // At most one unit per 1,000 that every budget still holds: a small budget, or a small credential budget
+        // inside a large one, is decided request by request.
+        var small = await RateLimiterAdmin.NewWorkspaceAsync(platform, new LimitDto(200, 3600, 200));
+        var exact = await client.CheckAsync(new CheckRequest { WorkspaceId = small, CredentialId = "key_1", Cost = 1, Lease = 50 }, headers);
+        Assert.Equal((true, 0, 199L), (exact.Allowed, exact.Leased, exact.Quotas[0].Remaining));
+        var tightCredential = await RateLimiterAdmin.NewWorkspaceAsync(platform, large, perCredential: new LimitDto(5_000, 3600, 5_000));
+        var partial = await client.CheckAsync(new CheckRequest { WorkspaceId = tightCredential, CredentialId = "key_1", Cost = 1, Lease = 50 }, headers);
+        Assert.Equal((true, 4), (partial.Allowed, partial.Leased));
+
+        var invalid = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.CheckAsync(new CheckRequest { WorkspaceId = plentiful, Cost = 1, Lease = -1 }, headers));
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+    }
+
+    [Fact]
     public async Task Internal_endpoints_require_the_service_credential()
     {
         using var anonymous = platform.CreateClient("ratelimiter");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -47,6 +48,42 @@ public sealed class WorkspaceLimitTests(PlatformFixture platform)
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"Unexpected {s}"));
         var allowed = statuses.Count(s => s == HttpStatusCode.OK);
         Assert.InRange(allowed, limit - limit / 100, limit + limit / 100);
+    }
+
+    [Fact]
+    public async Task Leases_serve_busy_credentials_of_a_large_budget_over_two_instances_without_ever_overspending_it()
+    {
+        // Large enough to lease from (a lease takes at most a thousandth of what remains), small enough to run out.
+        // The longest window, so the budget refills by well under one request while the test runs.
+        const int limit = 5_000, window = 86_400;
+        var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform,
+            new LimitDto(limit, window, limit), perCredential: new LimitDto(100_000, window, 100_000));
+        await using var first = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
+        await using var second = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
+        IWorkspaceRateLimiter[] instances =
+        [
+            first.Services.GetRequiredService<IWorkspaceRateLimiter>(),
+            second.Services.GetRequiredService<IWorkspaceRateLimiter>(),
+        ];
+
+        var started = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, 50).Select(async worker =>
+        {
+            var decisions = new List<WorkspaceRateLimitDecision>();
+            for (var i = 0; i < 120; i++)
+            {
+                decisions.Add(await instances[worker % 2].CheckAsync(workspaceId, $"cred_{worker % 4}"));
+            }
+
+            return decisions;
+        });
+        var decisions = (await Task.WhenAll(workers)).SelectMany(d => d).ToList();
+        var refilled = (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * limit / window);
+
+        Assert.All(decisions, d => Assert.True(d.Source is RateLimitDecisionSource.RateLimiter or RateLimitDecisionSource.Lease, $"Unexpected {d.Source}"));
+        Assert.Contains(decisions, d => d.Source == RateLimitDecisionSource.Lease);
+        // Never more than the budget (plus what it refilled meanwhile); unspent leases may leave it short by under 1 %.
+        Assert.InRange(decisions.Count(d => d.IsAllowed), limit - limit / 100, limit + refilled);
     }
 
     [Fact]

@@ -66,6 +66,8 @@ try
         // A cold first call on this shared, noisy machine can pass the 1 s default; a fallback decision would
         // then be measured instead of the full path (the last column counts any that still happen).
         ["RateLimits:DecisionTimeout"] = "00:00:05",
+        // Every decision a round trip: this measures the decision path itself, not leases (bench/Storefront does).
+        ["RateLimits:Leases:Enabled"] = "false",
     });
     clientHost.AddServiceDefaults();
     clientHost.AddAgentRateLimiting();

@@ -7,15 +7,17 @@ using Microsoft.Extensions.Logging;
 namespace AlyAspire.Bench.Storefront;
 
 /// <summary>
-/// The real platform (AppHost graph, random ports, throw-away data folder) plus two more StorefrontApi instances on the
-/// same database and code: <c>storefront-ungated</c> (<c>Benchmark:DisableAgentGate</c>: no bearer gate, no rate limits)
-/// and <c>storefront-unlimited</c> (<c>Benchmark:DisableRateLimits</c>: the gate, without the limits) to tell the two
-/// costs apart. Every storefront runs as one process behind Aspire's proxy, so they compare fairly.
+/// The real platform (AppHost graph, random ports, throw-away data folder) plus three more StorefrontApi instances on
+/// the same database and code: <c>storefront-ungated</c> (<c>Benchmark:DisableAgentGate</c>: no bearer gate, no rate
+/// limits), <c>storefront-unlimited</c> (<c>Benchmark:DisableRateLimits</c>: the gate, without the limits) and
+/// <c>storefront-perrequest</c> (<c>RateLimits:Leases:Enabled=false</c>: every request decided by the RateLimiter) to
+/// tell the costs apart. Every storefront runs as one process behind Aspire's proxy, so they compare fairly.
 /// </summary>
 internal sealed class BenchStack : IAsyncDisposable
 {
     public const string Ungated = "storefront-ungated";
     public const string Unlimited = "storefront-unlimited";
+    public const string PerRequest = "storefront-perrequest";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-bench-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -35,7 +37,12 @@ internal sealed class BenchStack : IAsyncDisposable
             appHost.CreateResourceBuilder(appHost.Resources.OfType<T>().Single(r => r.Name == name));
 
         var serviceKey = Existing<ParameterResource>("internal-service-key");
-        foreach (var (name, benchmarkSwitch) in new[] { (Ungated, "Benchmark__DisableAgentGate"), (Unlimited, "Benchmark__DisableRateLimits") })
+        foreach (var (name, benchmarkSwitch, value) in new[]
+        {
+            (Ungated, "Benchmark__DisableAgentGate", "true"),
+            (Unlimited, "Benchmark__DisableRateLimits", "true"),
+            (PerRequest, "RateLimits__Leases__Enabled", "false"),
+        })
         {
             appHost.AddProject(name, Path.Combine("..", "StorefrontApi", "StorefrontApi.csproj"))
                 .WithReference(Existing<IResourceWithConnectionString>("storedb"))
@@ -44,7 +51,7 @@ internal sealed class BenchStack : IAsyncDisposable
                 .WithReference(Existing<ProjectResource>("ratelimiter"))
                 .WithReference(Existing<ProjectResource>("authserver"))
                 .WithEnvironment("Internal__ServiceKey", serviceKey)
-                .WithEnvironment(benchmarkSwitch, "true")
+                .WithEnvironment(benchmarkSwitch, value)
                 .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
                 .WithHttpHealthCheck("/health");
         }
@@ -58,7 +65,7 @@ internal sealed class BenchStack : IAsyncDisposable
         stack.App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await stack.App.StartAsync(cts.Token);
-        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi", Ungated, Unlimited })
+        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi", Ungated, Unlimited, PerRequest })
         {
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
         }

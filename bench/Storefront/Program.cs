@@ -3,7 +3,8 @@ using AlyAspire.Bench.Storefront;
 
 // GET …/merchant/orders through the doors of the same store, in one run, interleaved round by round: the gated
 // StorefrontApi with an API key and with an OAuth token, the ungated instance (Benchmark:DisableAgentGate), and, to
-// attribute the cost, the gate without the rate limits (Benchmark:DisableRateLimits).
+// attribute the cost, the gate without the rate limits (Benchmark:DisableRateLimits) and the gated path with every
+// request decided by the RateLimiter (RateLimits:Leases:Enabled=false).
 //   dotnet run -c Release --project bench/Storefront -- [--rounds 3] [--seconds 15] [--warmup 5] [--concurrency 16]
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 15);
@@ -16,6 +17,8 @@ var concurrency = Option("--concurrency", 16);
 [
     ("storefrontapi", "RateLimits__PreAuth__TokenLimit", "1000000"),
     ("storefrontapi", "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
+    (BenchStack.PerRequest, "RateLimits__PreAuth__TokenLimit", "1000000"),
+    (BenchStack.PerRequest, "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
 ];
 
 Console.WriteLine($"Starting the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
@@ -27,8 +30,13 @@ var scenarios = new[]
     new Scenario("gated, API key", stack.Endpoint("storefrontapi"), await BenchCredentials.ApiKeyAsync(stack)),
     new Scenario("gated, OAuth token", stack.Endpoint("storefrontapi"), await BenchCredentials.OAuthTokenAsync(stack)),
 };
-// Attribution: the gate with an API key but without the rate limits.
-scenarios = [.. scenarios, new Scenario("gate only (limits off), API key", stack.Endpoint(BenchStack.Unlimited), scenarios[1].Bearer)];
+// Attribution: the gate with an API key but without the rate limits, and with every request decided by the RateLimiter.
+scenarios =
+[
+    .. scenarios,
+    new Scenario("gate only (limits off), API key", stack.Endpoint(BenchStack.Unlimited), scenarios[1].Bearer),
+    new Scenario("gated, API key, no leases", stack.Endpoint(BenchStack.PerRequest), scenarios[1].Bearer),
+];
 
 var results = new List<RunResult>();
 for (var round = 1; round <= rounds; round++)
