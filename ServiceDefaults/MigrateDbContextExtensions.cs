@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +46,7 @@ public static class MigrateDbContextExtensions
                 var strategy = context.Database.CreateExecutionStrategy();
                 await strategy.ExecuteAsync(async () =>
                 {
+                    await CreateHistoryTableAsync(context, cancellationToken);
                     await context.Database.MigrateAsync(cancellationToken);
                     await seeder(context, services, cancellationToken);
                 });
@@ -57,5 +61,20 @@ public static class MigrateDbContextExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        // On an empty database, Npgsql's Migrate first reads a history table that does not exist yet, and EF Core
+        // logs that read as a failed command (an error on every service's first start; npgsql/efcore.pg#3407).
+        // Creating the table first spares that. If another instance creates it at the same moment, the losing
+        // CREATE fails; Migrate then finds the table, or reports whatever is really wrong.
+        private static async Task CreateHistoryTableAsync(TContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            }
+            catch (DbException)
+            {
+            }
+        }
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using AlyAspire.Tests.Infrastructure;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -20,6 +23,53 @@ public sealed class StackHealthTests(PlatformFixture platform)
         var response = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_first_start_on_empty_databases_logs_no_error()
+    {
+        // The dashboard badges a resource for any error it logged; a clean first start (this stack's databases were
+        // empty) has none. Read each service instance's console up to "Application started." (later tests stop
+        // PostgreSQL and Redis on purpose, and the services rightly log errors then).
+        var logs = platform.App.Services.GetRequiredService<ResourceLoggerService>();
+        var instances = new HashSet<string>();
+        using (var snapshot = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                await foreach (var notification in platform.App.ResourceNotifications.WatchAsync(snapshot.Token))
+                {
+                    if (notification.Resource is ProjectResource && notification.Resource.Name != "sampleagent")
+                    {
+                        instances.Add(notification.ResourceId);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Assert.True(instances.Count >= 5, $"Expected every service instance, found {string.Join(", ", instances)}");
+        foreach (var instance in instances)
+        {
+            var startUp = new List<string>();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await foreach (var batch in logs.WatchAsync(instance).WithCancellation(cts.Token))
+            {
+                var started = batch.Any(line => line.Content.Contains("Application started.", StringComparison.Ordinal));
+                // The console logger colours its level names: compare without the escape sequences.
+                startUp.AddRange(batch.TakeWhile(line => !line.Content.Contains("Application started.", StringComparison.Ordinal))
+                    .Select(line => Regex.Replace(line.Content, @"\x1B\[[0-9;]*m", string.Empty)));
+                if (started)
+                {
+                    break;
+                }
+            }
+
+            Assert.NotEmpty(startUp);
+            Assert.DoesNotContain(startUp, line => line.Contains("fail: ", StringComparison.Ordinal) || line.Contains("crit: ", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
