@@ -5,7 +5,7 @@ using AlyAspire.Tests.Infrastructure;
 
 namespace AlyAspire.Tests.AuthServer;
 
-/// <summary>Protocol steps the AuthServer tests share: a signed-in consent, token requests, introspection as the resource server.</summary>
+/// <summary>Protocol steps the AuthServer tests share: a signed-in consent, token requests, introspection as the resource server, JWT parts.</summary>
 internal static class AuthServerSteps
 {
     public const string OwnerEmail = DemoWorkspace.DefaultOwnerEmail;
@@ -16,13 +16,7 @@ internal static class AuthServerSteps
         PlatformFixture platform, string scope = "read:orders read:content", string? resource = null)
     {
         using var http = platform.CreateClient("authserver");
-        var oauth = new OAuthTestClient(http);
-        var clientId = await oauth.RegisterPublicClientAsync(scope: scope);
-        var pkce = OAuthTestClient.NewPkce();
-        using var browser = new AuthServerBrowser(platform.Endpoint("authserver"));
-        var end = await browser.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, scope, resource: resource), OwnerEmail, OwnerPassword);
-        var code = Query(end.Url)["code"] ?? throw new InvalidOperationException($"No code: {end.Url} {end.Body}");
-        return (clientId, pkce, code);
+        return await new OAuthTestClient(http).AuthorizeAsDemoOwnerAsync(scope, resource);
     }
 
     public static Dictionary<string, string> Query(Uri uri) =>
@@ -51,4 +45,8 @@ internal static class AuthServerSteps
     }
 
     public static bool IsActive(JsonElement introspection) => introspection.GetProperty("active").GetBoolean();
+
+    /// <summary>A JWT's header (0) or payload (1), decoded without checking the signature.</summary>
+    public static JsonElement JwtPart(string jwt, int index) =>
+        JsonDocument.Parse(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(jwt.Split('.')[index])).RootElement.Clone();
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
@@ -29,9 +28,9 @@ public sealed class DashboardTests(PlatformFixture platform)
 
         var jwt = browser.SessionJwt!;
         Assert.Equal(CredentialKind.SessionJwt, CredentialFormats.Classify(jwt));
-        var header = Decode(jwt.Split('.')[0]);
+        var header = AuthServerSteps.JwtPart(jwt, 0);
         Assert.Equal("HS256", header.GetProperty("alg").GetString());
-        var payload = Decode(jwt.Split('.')[1]);
+        var payload = AuthServerSteps.JwtPart(jwt, 1);
         Assert.True(Guid.TryParse(payload.GetProperty("sub").GetString(), out _));
         Assert.Equal(DemoWorkspace.Id.ToString(), payload.GetProperty("org").GetString());
         Assert.Equal(WorkspaceRoles.Owner, payload.GetProperty("role").GetString());
@@ -145,7 +144,7 @@ public sealed class DashboardTests(PlatformFixture platform)
         Assert.Equal(DemoWorkspace.Id.ToString(), introspection.GetProperty("org").GetString());
 
         // The member's session carries the member role; the team page offers them no invite form.
-        var payload = Decode(member.SessionJwt!.Split('.')[1]);
+        var payload = AuthServerSteps.JwtPart(member.SessionJwt!, 1);
         Assert.Equal(WorkspaceRoles.Member, payload.GetProperty("role").GetString());
         var memberTeam = await member.GetAsync("/team");
         Assert.Null(memberTeam.Document!.Forms.FirstOrDefault(f => (f.GetAttribute("action") ?? "").Contains("handler=Invite")));
@@ -177,7 +176,8 @@ public sealed class DashboardTests(PlatformFixture platform)
         Assert.DoesNotContain(authorizationId, after.Body);
 
         Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
-        var (refreshStatus, _) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.Refresh(clientId, tokens.GetProperty("refresh_token").GetString()!));
+        using var http = platform.CreateClient("authserver");
+        var (refreshStatus, _) = await new OAuthTestClient(http).RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, refreshStatus);
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
         Assert.True(await redis.GetDatabase().KeyExistsAsync(RevocationSignals.OAuthAuthorization(authorizationId)));
@@ -193,7 +193,7 @@ public sealed class DashboardTests(PlatformFixture platform)
             new() { ["WorkspaceName"] = "Founder's Shop", ["Email"] = email, ["Password"] = "a-long-password-1" });
         Assert.Equal(HttpStatusCode.OK, done.Status);
         Assert.Contains("Founder&#x27;s Shop", done.Body);
-        var payload = Decode(browser.SessionJwt!.Split('.')[1]);
+        var payload = AuthServerSteps.JwtPart(browser.SessionJwt!, 1);
         Assert.Equal(WorkspaceRoles.Owner, payload.GetProperty("role").GetString());
         Assert.NotEqual(DemoWorkspace.Id.ToString(), payload.GetProperty("org").GetString());
 
@@ -213,13 +213,6 @@ public sealed class DashboardTests(PlatformFixture platform)
         Assert.Null(browser.SessionJwt);
         Assert.Contains("The e-mail or password is not correct.", wrongPassword.Body);
         Assert.Contains("The e-mail or password is not correct.", unknownUser.Body);
-    }
-
-    private static JsonElement Decode(string segment)
-    {
-        var padded = segment.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - padded.Length % 4) % 4);
-        return JsonDocument.Parse(Convert.FromBase64String(padded)).RootElement.Clone();
     }
 
     private static string Encode(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

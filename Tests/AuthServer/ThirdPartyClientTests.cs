@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Tests.Infrastructure;
 using Duende.IdentityModel;
@@ -43,16 +41,14 @@ public sealed class ThirdPartyClientTests(PlatformFixture platform)
         });
         Assert.False(registration.IsError, registration.Error);
 
-        var verifier = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var challenge = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var state = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
+        var pkce = OAuthTestClient.NewPkce();
         var authorizeUrl = new RequestUrl(disco.AuthorizeEndpoint!).CreateAuthorizeUrl(
             clientId: registration.ClientId!,
             responseType: OidcConstants.ResponseTypes.Code,
             scope: "read:orders read:analytics",
             redirectUri: redirectUri,
-            state: state,
-            codeChallenge: challenge,
+            state: pkce.State,
+            codeChallenge: pkce.Challenge,
             codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
 
         // The browser part: the real sign-in and consent forms.
@@ -60,7 +56,7 @@ public sealed class ThirdPartyClientTests(PlatformFixture platform)
         var end = await browser.AuthorizeAsync(new Uri(authorizeUrl), AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
         var callback = new AuthorizeResponse(end.Url.AbsoluteUri);
         Assert.False(callback.IsError, callback.Error);
-        Assert.Equal(state, callback.State);
+        Assert.Equal(pkce.State, callback.State);
         Assert.Equal(disco.Issuer, Uri.UnescapeDataString(callback.Values["iss"]));
 
         var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
@@ -69,7 +65,7 @@ public sealed class ThirdPartyClientTests(PlatformFixture platform)
             ClientId = registration.ClientId!,
             Code = callback.Code!,
             RedirectUri = redirectUri,
-            CodeVerifier = verifier,
+            CodeVerifier = pkce.Verifier,
         });
         Assert.False(tokens.IsError, tokens.Error);
         Assert.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, tokens.AccessToken);

@@ -102,8 +102,10 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
         var (_, first) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
         var oldRefresh = first.GetProperty("refresh_token").GetString()!;
+        using var http = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(http);
 
-        var (status, second) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, oldRefresh));
+        var (status, second) = await oauth.RefreshAsync(clientId, oldRefresh);
         Assert.Equal(HttpStatusCode.OK, status);
         var newRefresh = second.GetProperty("refresh_token").GetString()!;
         var newAccess = second.GetProperty("access_token").GetString()!;
@@ -112,12 +114,12 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
         Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, newAccess)));
 
         // The old refresh token comes back (stolen): refused, and everything in the chain dies at once.
-        var (reuseStatus, reuse) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, oldRefresh));
+        var (reuseStatus, reuse) = await oauth.RefreshAsync(clientId, oldRefresh);
         Assert.Equal(HttpStatusCode.BadRequest, reuseStatus);
         Assert.Equal("invalid_grant", reuse.GetProperty("error").GetString());
         Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, newAccess)));
         Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, first.GetProperty("access_token").GetString()!)));
-        var (afterStatus, _) = await AuthServerSteps.TokenAsync(platform, Refresh(clientId, newRefresh));
+        var (afterStatus, _) = await oauth.RefreshAsync(clientId, newRefresh);
         Assert.Equal(HttpStatusCode.BadRequest, afterStatus);
     }
 
@@ -176,10 +178,5 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     {
         ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = OAuthTestClient.LoopbackRedirectUri,
         ["client_id"] = clientId, ["code_verifier"] = verifier,
-    };
-
-    internal static Dictionary<string, string> Refresh(string clientId, string refreshToken) => new()
-    {
-        ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = clientId,
     };
 }

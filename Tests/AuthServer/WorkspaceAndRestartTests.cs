@@ -17,7 +17,7 @@ public sealed class WorkspaceAndRestartTests(PlatformFixture platform)
         using var person = new AuthServerBrowser(platform.Endpoint("authserver"));
         var signup = await person.GetAsync("/account/signup");
         await signup.SubmitAsync(person, signup.Form("WorkspaceName"), new() { ["WorkspaceName"] = "Second Hat", ["Email"] = email, ["Password"] = password });
-        var ownWorkspace = AuthServerStepsJwt.Org(person.SessionJwt!);
+        var ownWorkspace = AuthServerSteps.JwtPart(person.SessionJwt!, 1).GetProperty("org").GetString()!;
 
         using var owner = new AuthServerBrowser(platform.Endpoint("authserver"));
         await owner.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
@@ -50,17 +50,6 @@ public sealed class WorkspaceAndRestartTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, foreign.Status);
     }
 
-    private static class AuthServerStepsJwt
-    {
-        public static string Org(string jwt)
-        {
-            var segment = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
-            segment += new string('=', (4 - segment.Length % 4) % 4);
-            using var payload = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(segment));
-            return payload.RootElement.GetProperty("org").GetString()!;
-        }
-    }
-
     [Fact]
     public async Task A_restart_of_the_auth_server_loses_no_token_or_consent()
     {
@@ -72,7 +61,8 @@ public sealed class WorkspaceAndRestartTests(PlatformFixture platform)
 
         await Eventually.SucceedsAsync(async () =>
             Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken))));
-        var (status, refreshed) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.Refresh(clientId, tokens.GetProperty("refresh_token").GetString()!));
+        using var http = platform.CreateClient("authserver");
+        var (status, refreshed) = await new OAuthTestClient(http).RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, refreshed.GetProperty("access_token").GetString()!)));
     }

@@ -55,13 +55,8 @@ public sealed class DashboardRevocationTests(PlatformFixture platform)
         await person.Page.WaitForLoadStateAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, accessToken));
-        using var refresh = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
-            ["client_id"] = clientId,
-        }));
-        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
-        Assert.Contains("invalid_grant", await refresh.Content.ReadAsStringAsync());
+        var (refreshStatus, refreshed) = await oauth.RefreshAsync(clientId, refreshToken);
+        Assert.Equal(HttpStatusCode.BadRequest, refreshStatus);
+        Assert.Equal("invalid_grant", refreshed.GetProperty("error").GetString());
     }
 }

@@ -35,13 +35,8 @@ public sealed class RestartRecoveryTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, accessToken));
 
         // The refresh token still redeems (and rotates).
-        using var refresh = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
-            ["client_id"] = clientId,
-        }));
-        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        var (refreshStatus, _) = await oauth.RefreshAsync(clientId, refreshToken);
+        Assert.Equal(HttpStatusCode.OK, refreshStatus);
 
         // The consent is remembered: the same request goes straight back to the client, and the person's
         // dashboard session (a JWT under a persisted key) is still valid.

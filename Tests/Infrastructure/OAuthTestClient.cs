@@ -3,11 +3,15 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AlyAspire.Shared.Development;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AlyAspire.Tests.Infrastructure;
 
-/// <summary>The protocol side of an OAuth client for tests: registration, PKCE, authorization URL, token requests.</summary>
+/// <summary>
+/// The protocol side of an OAuth client for tests: registration, PKCE, authorization URL, token requests; and, for
+/// tests that just need a grant, the development owner's consent given in an <see cref="AuthServerBrowser"/>.
+/// </summary>
 public sealed class OAuthTestClient(HttpClient authServer)
 {
     public const string LoopbackRedirectUri = "http://127.0.0.1:53682/callback";
@@ -55,6 +59,25 @@ public sealed class OAuthTestClient(HttpClient authServer)
         return new Uri(authServer.BaseAddress!, QueryHelpers.AddQueryString("/oauth/authorize", query));
     }
 
+    /// <summary>
+    /// Registers a public client for <paramref name="scope"/>, has the development owner sign in and allow it, and
+    /// returns the code. <paramref name="resource"/> is the RFC 8707 resource indicator (the token's audience).
+    /// </summary>
+    public async Task<(string ClientId, Pkce Pkce, string Code)> AuthorizeAsDemoOwnerAsync(string scope, string? resource = null)
+    {
+        var clientId = await RegisterPublicClientAsync(scope: scope);
+        var pkce = NewPkce();
+        using var browser = new AuthServerBrowser(authServer.BaseAddress!);
+        var end = await browser.AuthorizeAsync(AuthorizeUrl(clientId, pkce, scope, resource: resource),
+            DemoWorkspace.DefaultOwnerEmail, DemoWorkspace.DefaultOwnerPassword);
+        Assert.True(end.Url.AbsoluteUri.StartsWith(LoopbackRedirectUri, StringComparison.Ordinal), $"No redirect to the client: {end.Url} {end.Body}");
+        var query = QueryHelpers.ParseQuery(end.Url.Query);
+        Assert.Equal(pkce.State, query["state"].ToString());
+        var code = query["code"].ToString();
+        Assert.False(string.IsNullOrEmpty(code), $"No code: {end.Url}");
+        return (clientId, pkce, code);
+    }
+
     public async Task<JsonElement> RedeemCodeAsync(string clientId, string code, Pkce pkce, string redirectUri = LoopbackRedirectUri)
     {
         using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -68,6 +91,18 @@ public sealed class OAuthTestClient(HttpClient authServer)
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         return body;
+    }
+
+    /// <summary>A refresh-token grant; the status is returned, not asserted, as tests also expect refusals.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string clientId, string refreshToken)
+    {
+        using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = clientId,
+        }));
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
     public sealed record Pkce(string Verifier, string Challenge, string State);

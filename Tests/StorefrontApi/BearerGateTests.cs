@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
 
@@ -48,7 +50,10 @@ public sealed class BearerGateTests(PlatformFixture platform)
     [MemberData(nameof(Surfaces))]
     public async Task The_real_dashboard_session_JWT_is_refused_as_bearer_and_as_cookie(string surface)
     {
-        var (cookieName, jwt) = await new OAuthTokens(platform).SessionCookieAsync();
+        using var owner = new AuthServerBrowser(platform.Endpoint("authserver"));
+        await owner.SignInAsync(DemoWorkspace.DefaultOwnerEmail, DemoWorkspace.DefaultOwnerPassword);
+        var cookieName = CredentialFormats.DevelopmentSessionCookieName;
+        var jwt = owner.SessionJwt ?? throw new InvalidOperationException("The development owner's sign-in set no session cookie.");
 
         using (var asBearer = platform.Storefront(jwt))
         using (var response = await SendAsync(asBearer, surface))
@@ -94,8 +99,8 @@ public sealed class BearerGateTests(PlatformFixture platform)
     [Fact]
     public async Task An_OAuth_token_for_the_MCP_resource_is_refused_by_the_REST_API_and_vice_versa()
     {
-        var mcpToken = await platform.OAuthTokenAsync([ScopeCatalogue.ReadOrders], OAuthTokens.Resource.Mcp);
-        var restToken = await platform.OAuthTokenAsync([ScopeCatalogue.ReadOrders], OAuthTokens.Resource.Rest);
+        var mcpToken = await platform.OAuthTokenAsync([ScopeCatalogue.ReadOrders], StorefrontResource.Mcp);
+        var restToken = await platform.OAuthTokenAsync([ScopeCatalogue.ReadOrders], StorefrontResource.Rest);
 
         using (var rest = platform.Storefront(mcpToken))
         using (var refused = await rest.GetAsync(Orders))

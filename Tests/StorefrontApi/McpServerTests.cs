@@ -24,7 +24,7 @@ public sealed class McpServerTests(PlatformFixture platform)
     {
         var bearer = kind == CredentialKindUnderTest.ApiKey
             ? await platform.ApiKeyAsync(StorefrontAgents.DemoStore, ToolScopes)
-            : await platform.OAuthTokenAsync(ToolScopes, OAuthTokens.Resource.Mcp);
+            : await platform.OAuthTokenAsync(ToolScopes, StorefrontResource.Mcp);
         await using var client = await ConnectAsync(bearer);
 
         var tools = await client.ListToolsAsync();

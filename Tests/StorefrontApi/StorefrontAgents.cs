@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Tests.Infrastructure;
@@ -13,9 +13,17 @@ public enum CredentialKindUnderTest
     OAuth,
 }
 
+/// <summary>The storefront's two OAuth resources (RFC 8707): a token is issued for one of them and refused by the other.</summary>
+public enum StorefrontResource
+{
+    Rest,
+    Mcp,
+}
+
 /// <summary>
 /// Real credentials for the storefront tests: API keys minted by the KeyService (through its internal API, with the
-/// service credential) and OAuth access tokens issued by the AuthServer (sign-in and consent driven over HTTP).
+/// service credential) and OAuth access tokens issued by the AuthServer (the development owner's sign-in and consent
+/// driven over HTTP).
 /// Each distinct credential is minted once per test run.
 /// </summary>
 public static class StorefrontAgents
@@ -49,25 +57,31 @@ public static class StorefrontAgents
     public static Task<string> BearerAsync(this PlatformFixture platform, CredentialKindUnderTest kind, IReadOnlyList<string> scopes) => kind switch
     {
         CredentialKindUnderTest.ApiKey => platform.ApiKeyAsync(DemoStore, scopes),
-        _ => platform.OAuthTokenAsync(scopes, OAuthTokens.Resource.Rest),
+        _ => platform.OAuthTokenAsync(scopes, StorefrontResource.Rest),
     };
 
     public static Task<string> ApiKeyAsync(this PlatformFixture platform, Guid workspaceId, IReadOnlyList<string> scopes) =>
         Minted.GetOrAdd($"key|{workspaceId}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
         {
             await platform.RaiseLimitsAsync(workspaceId);
-            var keys = await platform.ApiKeyClientAsync();
-            var created = await keys.CreateAsync(workspaceId, new CreateApiKeyRequest($"storefront tests {Guid.NewGuid():N}", scopes, null),
-                new ApiKeyActor("user:storefront-tests", ScopeCatalogue.Names, null));
-            return created.Secret;
+            return await TestCredentials.CreateApiKeyAsync(platform, workspaceId, scopes);
         })).Value;
 
-    public static Task<string> OAuthTokenAsync(this PlatformFixture platform, IReadOnlyList<string> scopes, OAuthTokens.Resource resource) =>
+    public static Task<string> OAuthTokenAsync(this PlatformFixture platform, IReadOnlyList<string> scopes, StorefrontResource resource) =>
         Minted.GetOrAdd($"oauth|{resource}|{string.Join(' ', scopes.Order())}", _ => new Lazy<Task<string>>(async () =>
         {
             await platform.RaiseLimitsAsync(DemoStore); // the dev owner's tokens are for the demo workspace
-            return await new OAuthTokens(platform).IssueAsync(scopes, resource);
+            using var authServer = platform.CreateClient("authserver");
+            var oauth = new OAuthTestClient(authServer);
+            var (clientId, pkce, code) = await oauth.AuthorizeAsDemoOwnerAsync(string.Join(' ', scopes), ResourceUri(platform, resource));
+            var tokens = await oauth.RedeemCodeAsync(clientId, code, pkce);
+            var accessToken = tokens.GetProperty("access_token").GetString()!;
+            Assert.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, accessToken);
+            return accessToken;
         })).Value;
+
+    public static string ResourceUri(PlatformFixture platform, StorefrontResource resource) =>
+        platform.Endpoint("storefrontapi").ToString().TrimEnd('/') + (resource == StorefrontResource.Mcp ? "/mcp" : "/api/storefront/v1");
 
     /// <summary>
     /// A client of the storefront's shared (replicated) endpoint, with or without a bearer. Each client speaks for its

@@ -3,7 +3,7 @@ using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using AlyAspire.Shared.Credentials;
 
-namespace AlyAspire.Tests.AuthServer;
+namespace AlyAspire.Tests.Infrastructure;
 
 /// <summary>
 /// A person's browser against the AuthServer without JavaScript: keeps cookies, reads the real forms (with
