@@ -21,10 +21,8 @@ var sessionSigningKey = stores.AddSecret("session-signing-key");
 var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Internal__ServiceKey", serviceKey)
-    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret)
-    .WithHttpHealthCheck("/health")
-    .WithQuickShutdown();
+    .WithPlatformService(serviceKey)
+    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret);
 
 // The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
 // HTTP/2-only endpoint, so decisions get their own endpoint ("grpc") beside the HTTP/1.1 one (health, admin).
@@ -32,9 +30,7 @@ var rateLimiter = builder.AddProject<Projects.RateLimiter>("ratelimiter")
     .WithHttpEndpoint(port: 5401, name: "grpc")
     .WithReference(limitsDb).WaitFor(limitsDb)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Internal__ServiceKey", serviceKey)
-    .WithHttpHealthCheck("/health")
-    .WithQuickShutdown();
+    .WithPlatformService(serviceKey);
 rateLimiter.WithEnvironment("RateLimiter__GrpcPort", rateLimiter.GetEndpoint("grpc").Property(EndpointProperty.TargetPort));
 
 var authServer = builder.AddProject<Projects.AuthServer>("authserver")
@@ -43,10 +39,8 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(redis).WaitFor(redis)
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter)
-    .WithEnvironment("Internal__ServiceKey", serviceKey)
-    .WithEnvironment("Session__SigningKey", sessionSigningKey)
-    .WithHttpHealthCheck("/health")
-    .WithQuickShutdown();
+    .WithPlatformService(serviceKey)
+    .WithEnvironment("Session__SigningKey", sessionSigningKey);
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -56,9 +50,7 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter).WaitFor(rateLimiter)
     .WithReference(authServer).WaitFor(authServer)
-    .WithEnvironment("Internal__ServiceKey", serviceKey)
-    .WithHttpHealthCheck("/health")
-    .WithQuickShutdown();
+    .WithPlatformService(serviceKey);
 
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).

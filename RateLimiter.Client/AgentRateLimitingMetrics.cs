@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AlyAspire.RateLimiter.Client.Workspace;
+using AlyAspire.Shared.RateLimiting;
 
 namespace AlyAspire.RateLimiter.Client;
 
@@ -10,8 +11,6 @@ namespace AlyAspire.RateLimiter.Client;
 /// </summary>
 public sealed class AgentRateLimitingMetrics
 {
-    public const string MeterName = "AlyAspire.RateLimiting";
-
     private readonly Counter<long> _allowed;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _degraded;
@@ -19,29 +18,29 @@ public sealed class AgentRateLimitingMetrics
 
     public AgentRateLimitingMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
-        _allowed = meter.CreateCounter<long>("aly.rate_limit.allowed", "{request}", "Requests a limit layer allowed.");
-        _refused = meter.CreateCounter<long>("aly.rate_limit.refused", "{request}", "Requests a limit layer refused.");
-        _degraded = meter.CreateCounter<long>("aly.rate_limit.degraded_decisions", "{decision}", "Workspace decisions made without the RateLimiter, by failure mode.");
-        _duration = meter.CreateHistogram<double>("aly.rate_limit.client.duration", "s", "Round trip of one workspace decision to the RateLimiter.");
+        var meter = meterFactory.Create(RateLimitTelemetry.MeterName);
+        _allowed = meter.CreateCounter<long>(RateLimitTelemetry.Allowed, "{request}", "Requests a limit layer allowed.");
+        _refused = meter.CreateCounter<long>(RateLimitTelemetry.Refused, "{request}", "Requests a limit layer refused.");
+        _degraded = meter.CreateCounter<long>(RateLimitTelemetry.DegradedDecisions, "{decision}", "Workspace decisions made without the RateLimiter, by failure mode.");
+        _duration = meter.CreateHistogram<double>(RateLimitTelemetry.ClientDuration, "s", "Round trip of one workspace decision to the RateLimiter.");
     }
 
     public void PreAuth(bool allowed) => (allowed ? _allowed : _refused).Add(1,
-        new KeyValuePair<string, object?>("layer", "pre-auth"), new KeyValuePair<string, object?>("source", "local"));
+        new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, RateLimitPolicies.PreAuth), new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, RateLimitTelemetry.LocalSource));
 
     public void LeaseSpent() => _allowed.Add(1,
-        new KeyValuePair<string, object?>("layer", "workspace"), new KeyValuePair<string, object?>("source", "lease"));
+        new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, RateLimitPolicies.Workspace), new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, RateLimitTelemetry.LeaseSource));
 
     public void Degraded(WorkspaceRateLimitDecision decision)
     {
-        _degraded.Add(1, new KeyValuePair<string, object?>("source", decision.Source.ToString()));
+        _degraded.Add(1, new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, decision.Source.ToString()));
         if (decision.Source == RateLimitDecisionSource.LocalFallback)
         {
             (decision.IsAllowed ? _allowed : _refused).Add(1,
-                new KeyValuePair<string, object?>("layer", "workspace"), new KeyValuePair<string, object?>("source", "local"));
+                new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, RateLimitPolicies.Workspace), new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, RateLimitTelemetry.LocalSource));
         }
     }
 
     public void RemoteDecision(TimeSpan elapsed, bool succeeded) =>
-        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", succeeded ? "decided" : "failed"));
+        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(RateLimitTelemetry.OutcomeTag, succeeded ? "decided" : "failed"));
 }

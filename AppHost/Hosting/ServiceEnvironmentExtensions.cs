@@ -3,6 +3,16 @@ namespace AlyAspire.AppHost.Hosting;
 public static class ServiceEnvironmentExtensions
 {
     /// <summary>
+    /// What every platform service (not the sample client) gets: the internal service credential it presents to
+    /// and accepts from the others, readiness from its <c>/health</c> endpoint, and a quick shutdown.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlatformService(
+        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ParameterResource> serviceKey) => builder
+        .WithEnvironment("Internal__ServiceKey", serviceKey)
+        .WithHttpHealthCheck("/health")
+        .WithQuickShutdown();
+
+    /// <summary>
     /// In run mode, services give up on the OTLP exporter after a second at shutdown instead of retrying the
     /// stopped dashboard for ~10 s, so Ctrl+C brings the whole stack down in a few seconds.
     /// </summary>

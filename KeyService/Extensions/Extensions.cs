@@ -13,9 +13,9 @@ internal static class Extensions
         builder.AddRedisClient("redis");
 
         builder.Services.AddInternalServiceAuthentication();
-        // An unreadable request (bad JSON, wrong route value) is the caller's error: a 400 problem, not a 500.
-        builder.Services.Configure<ExceptionHandlerOptions>(options =>
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        // An unreadable request (bad JSON, wrong route value) is the caller's error: a 400 problem, not a 500,
+        // worded with the framework's defaults for its status.
+        builder.Services.AddBadRequestProblems();
 
         builder.Services.AddOptions<ApiKeyHashingOptions>()
             .BindConfiguration(ApiKeyHashingOptions.Section)

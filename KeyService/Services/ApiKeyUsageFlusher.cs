@@ -10,7 +10,7 @@ public sealed class ApiKeyUsageOptions
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Writes counted key uses every few seconds: one upsert per key and day, one last-used update per key.</summary>
+/// <summary>Writes counted key uses every few seconds: one set-based statement per batch adds the counts per key and day and moves each key's last use forward.</summary>
 public sealed partial class ApiKeyUsageFlusher(
     ApiKeyUsageRecorder recorder,
     IServiceScopeFactory scopes,
@@ -45,33 +45,37 @@ public sealed partial class ApiKeyUsageFlusher(
             return;
         }
 
+        var keyIds = new Guid[batch.Count];
+        var days = new DateOnly[batch.Count];
+        var requests = new long[batch.Count];
+        var lastUsedAt = new DateTimeOffset[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            (keyIds[i], days[i], requests[i], lastUsedAt[i]) = batch[i];
+        }
+
         try
         {
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<KeysDbContext>();
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                foreach (var entry in batch)
-                {
-                    await db.Database.ExecuteSqlAsync(
-                        $"""
-                        INSERT INTO "ApiKeyDailyUsage" ("ApiKeyId", "Day", "Requests") VALUES ({entry.KeyId}, {entry.Day}, {entry.Requests})
-                        ON CONFLICT ("ApiKeyId", "Day") DO UPDATE SET "Requests" = "ApiKeyDailyUsage"."Requests" + EXCLUDED."Requests"
-                        """,
-                        cancellationToken);
-                }
-
-                foreach (var (keyId, lastUsedAt) in batch.GroupBy(e => e.KeyId).Select(g => (g.Key, g.Max(e => e.LastUsedAt))))
-                {
-                    await db.ApiKeys
-                        .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < lastUsedAt))
-                        .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, lastUsedAt), cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-            });
+            // One statement for the whole batch, so it is atomic without a transaction: the counts of every
+            // (key, day) are added and each key's last use moves forward, or nothing is written and the batch is
+            // returned below. The batch holds each (key, day) once, as one ON CONFLICT upsert requires.
+            // (ExecuteSql runs under the context's retrying execution strategy.)
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                WITH batch AS (
+                    SELECT * FROM unnest({keyIds}, {days}, {requests}, {lastUsedAt}) AS b(key_id, usage_day, requests, last_used_at)
+                ), usage AS (
+                    INSERT INTO "ApiKeyDailyUsage" ("ApiKeyId", "Day", "Requests")
+                    SELECT key_id, usage_day, requests FROM batch
+                    ON CONFLICT ("ApiKeyId", "Day") DO UPDATE SET "Requests" = "ApiKeyDailyUsage"."Requests" + EXCLUDED."Requests"
+                )
+                UPDATE "ApiKeys" AS k SET "LastUsedAt" = used.last_used_at
+                FROM (SELECT key_id, max(last_used_at) AS last_used_at FROM batch GROUP BY key_id) AS used
+                WHERE k."Id" = used.key_id AND (k."LastUsedAt" IS NULL OR k."LastUsedAt" < used.last_used_at)
+                """,
+                cancellationToken);
         }
         catch (Exception exception)
         {

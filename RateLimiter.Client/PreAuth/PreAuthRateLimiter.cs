@@ -1,7 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using AlyAspire.RateLimiter.Client.Responses;
 using AlyAspire.RateLimiter.Client.Workspace;
+using AlyAspire.Shared.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -50,7 +50,7 @@ public sealed class PreAuthRateLimiter : PartitionedRateLimiter<HttpContext>, IP
 
     /// <summary>The policy this layer reports in its 429: <c>TokensPerPeriod</c> per replenishment period.</summary>
     public RateLimitQuota RefusedQuota(TimeSpan retryAfter) => new(
-        RateLimitResponses.PreAuthPolicy,
+        RateLimitPolicies.PreAuth,
         _options.TokensPerPeriod,
         Math.Max(1, (int)Math.Ceiling(_options.ReplenishmentPeriod.TotalSeconds)),
         0,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AlyAspire.RateLimiter.Client.Workspace;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -17,7 +18,6 @@ public static class RateLimitResponses
 {
     public const string PolicyHeaderName = "RateLimit-Policy";
     public const string StatusHeaderName = "RateLimit";
-    public const string PreAuthPolicy = "pre-auth";
 
     /// <summary>Sets the two RateLimit headers; call before the response starts.</summary>
     public static void SetRateLimitHeaders(HttpResponse response, IReadOnlyList<RateLimitQuota> quotas)
@@ -53,9 +53,9 @@ public static class RateLimitResponses
         response.Headers[HeaderNames.RetryAfter] = WholeSeconds(retryAfter, minimum: 1).ToString(CultureInfo.InvariantCulture);
         var (name, detail) = layer switch
         {
-            RateLimitLayer.PreAuth => (PreAuthPolicy, "Too many requests from this client address. Wait for the time in Retry-After before retrying."),
-            RateLimitLayer.Credential => ("credential", "This credential has used up its request budget. Wait for the time in Retry-After before retrying."),
-            _ => ("workspace", "The workspace has used up its request budget. Wait for the time in Retry-After before retrying."),
+            RateLimitLayer.PreAuth => (RateLimitPolicies.PreAuth, "Too many requests from this client address. Wait for the time in Retry-After before retrying."),
+            RateLimitLayer.Credential => (RateLimitPolicies.Credential, "This credential has used up its request budget. Wait for the time in Retry-After before retrying."),
+            _ => (RateLimitPolicies.Workspace, "The workspace has used up its request budget. Wait for the time in Retry-After before retrying."),
         };
         return TypedResults.Problem(
             type: ProblemTypes.RateLimited,

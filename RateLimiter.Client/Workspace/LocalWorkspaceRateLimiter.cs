@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using AlyAspire.Shared.RateLimiting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public sealed class LocalWorkspaceRateLimiter : IDisposable
         using var lease = _limiter.AttemptAcquire(workspaceId, permits);
         var remaining = _limiter.GetStatistics(workspaceId)?.CurrentAvailablePermits ?? 0;
         var interval = TimeSpan.FromSeconds((double)limits.WindowSeconds / limits.Quota);
-        var quota = new RateLimitQuota("workspace", limits.Quota, limits.WindowSeconds, remaining, interval * Math.Max(0, limits.Burst - remaining));
+        var quota = new RateLimitQuota(RateLimitPolicies.Workspace, limits.Quota, limits.WindowSeconds, remaining, interval * Math.Max(0, limits.Burst - remaining));
         if (lease.IsAcquired)
         {
             return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, [quota], RateLimitDecisionSource.LocalFallback);

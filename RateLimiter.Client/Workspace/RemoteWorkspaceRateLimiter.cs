@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AlyAspire.RateLimiter.Protos;
+using AlyAspire.Shared.RateLimiting;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Logging;
@@ -93,13 +94,13 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             var quota = reply.Quotas[i];
             quotas[i] = new RateLimitQuota(quota.Policy, quota.Quota, quota.WindowSeconds, quota.Remaining, TimeSpan.FromMilliseconds(quota.ResetMilliseconds));
             // Only the local fallback reads remembered limits: with Open or Closed, skip the bookkeeping per request.
-            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal && quota.Policy == "workspace")
+            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal && quota.Policy == RateLimitPolicies.Workspace)
             {
                 fallback.Remember(workspaceId, quotas[i], quota.Burst);
             }
         }
 
-        RateLimitLayer? refusedBy = reply.Allowed ? null : reply.RefusedBy == "credential" ? RateLimitLayer.Credential : RateLimitLayer.Workspace;
+        RateLimitLayer? refusedBy = reply.Allowed ? null : reply.RefusedBy == RateLimitPolicies.Credential ? RateLimitLayer.Credential : RateLimitLayer.Workspace;
         return new WorkspaceRateLimitDecision(reply.Allowed, refusedBy, TimeSpan.FromMilliseconds(reply.RetryAfterMilliseconds), quotas, RateLimitDecisionSource.RateLimiter);
     }
 

@@ -1,4 +1,5 @@
 using AlyAspire.RateLimiter.Limits;
+using AlyAspire.Shared.RateLimiting;
 using StackExchange.Redis;
 
 namespace AlyAspire.RateLimiter.Decisions;
@@ -135,23 +136,16 @@ public sealed class GcraDecisionStore(IConnectionMultiplexer redis)
     {
         // The hash tag {…} puts both keys of a workspace in one cluster slot, as a multi-key script requires.
         var workspaceKey = $"aly:rl:{{{limits.WorkspaceId}}}";
-        var buckets = new List<Bucket>(2) { new(LimitPolicies.Workspace, workspaceKey, limits.Workspace) };
+        var buckets = new List<Bucket>(2) { new(RateLimitPolicies.Workspace, workspaceKey, limits.Workspace) };
         if (limits.PerCredential is { } perCredential && !string.IsNullOrEmpty(credentialId))
         {
-            buckets.Add(new(LimitPolicies.Credential, $"{workspaceKey}:cred:{credentialId}", perCredential));
+            buckets.Add(new(RateLimitPolicies.Credential, $"{workspaceKey}:cred:{credentialId}", perCredential));
         }
 
         return buckets;
     }
 
     private sealed record Bucket(string Policy, RedisKey Key, Limit Limit);
-}
-
-/// <summary>The policy names a decision reports (the <c>RateLimit-Policy</c> header's items).</summary>
-public static class LimitPolicies
-{
-    public const string Workspace = "workspace";
-    public const string Credential = "credential";
 }
 
 /// <summary>One bucket after a decision: how many requests may follow at once, and when it is full again.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AlyAspire.Shared.RateLimiting;
 
 namespace AlyAspire.RateLimiter.Decisions;
 
@@ -8,8 +9,6 @@ namespace AlyAspire.RateLimiter.Decisions;
 /// </summary>
 public sealed class RateLimitingMetrics
 {
-    public const string MeterName = "AlyAspire.RateLimiting";
-
     private readonly Counter<long> _allowed;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _failed;
@@ -18,12 +17,12 @@ public sealed class RateLimitingMetrics
 
     public RateLimitingMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
-        _allowed = meter.CreateCounter<long>("aly.rate_limit.allowed", "{request}", "Requests a limit layer allowed.");
-        _refused = meter.CreateCounter<long>("aly.rate_limit.refused", "{request}", "Requests a limit layer refused.");
-        _failed = meter.CreateCounter<long>("aly.rate_limit.decision.failures", "{decision}", "Decisions that could not be made (Redis or limitsdb unreachable).");
-        _duration = meter.CreateHistogram<double>("aly.rate_limit.decision.duration", "s", "Time the RateLimiter takes to make one decision.");
-        _leased = meter.CreateCounter<long>("aly.rate_limit.leased", "{unit}", "Units consumed ahead as leases for callers' next requests.");
+        var meter = meterFactory.Create(RateLimitTelemetry.MeterName);
+        _allowed = meter.CreateCounter<long>(RateLimitTelemetry.Allowed, "{request}", "Requests a limit layer allowed.");
+        _refused = meter.CreateCounter<long>(RateLimitTelemetry.Refused, "{request}", "Requests a limit layer refused.");
+        _failed = meter.CreateCounter<long>(RateLimitTelemetry.DecisionFailures, "{decision}", "Decisions that could not be made (Redis or limitsdb unreachable).");
+        _duration = meter.CreateHistogram<double>(RateLimitTelemetry.DecisionDuration, "s", "Time the RateLimiter takes to make one decision.");
+        _leased = meter.CreateCounter<long>(RateLimitTelemetry.Leased, "{unit}", "Units consumed ahead as leases for callers' next requests.");
     }
 
     public void Record(Decision decision, TimeSpan elapsed)
@@ -32,12 +31,12 @@ public sealed class RateLimitingMetrics
         {
             foreach (var bucket in decision.Buckets)
             {
-                _allowed.Add(1, new KeyValuePair<string, object?>("layer", bucket.Policy));
+                _allowed.Add(1, new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, bucket.Policy));
             }
         }
         else
         {
-            _refused.Add(1, new KeyValuePair<string, object?>("layer", decision.RefusedBy));
+            _refused.Add(1, new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, decision.RefusedBy));
         }
 
         if (decision.Leased > 0)
@@ -45,8 +44,8 @@ public sealed class RateLimitingMetrics
             _leased.Add(decision.Leased);
         }
 
-        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", decision.Allowed ? "allowed" : "refused"));
+        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(RateLimitTelemetry.OutcomeTag, decision.Allowed ? "allowed" : "refused"));
     }
 
-    public void RecordFailure(string reason) => _failed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void RecordFailure(string reason) => _failed.Add(1, new KeyValuePair<string, object?>(RateLimitTelemetry.ReasonTag, reason));
 }

@@ -2,6 +2,7 @@ using AlyAspire.RateLimiter.Apis;
 using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Infrastructure;
 using AlyAspire.RateLimiter.Limits;
+using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Internal;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,12 @@ internal static class Extensions
             }
         });
         builder.Services.AddInternalServiceAuthentication();
-        builder.Services.AddExceptionHandler<MalformedRequestExceptionHandler>();
+        // A request the endpoint could not even bind (malformed JSON, a missing body): a 400 validation problem.
+        builder.Services.AddBadRequestProblems(options =>
+        {
+            options.Type = ProblemTypes.Validation;
+            options.Title = "The request could not be read.";
+            options.Detail = _ => "The body must be a JSON document of the documented shape.";
+        });
     }
 }

@@ -1,4 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis;
@@ -54,7 +55,15 @@ internal static class Extensions
             options.AddOperationTransformer<RequiredScopeOperationTransformer>();
         });
 
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddBadRequestProblems(options =>
+        {
+            options.Type = ProblemTypes.Validation;
+            options.Title = "The request could not be read";
+            options.PayloadTooLargeType = ProblemTypes.PayloadTooLarge;
+            options.PayloadTooLargeTitle = "The request body is too large";
+            // The framework's message names the parameter and the problem (e.g. "Failed to read parameter ... as JSON"), never a secret.
+            options.Detail = badRequest => badRequest.Message;
+        });
         // Binding failures throw, so the exception handler answers them as problems in every environment.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

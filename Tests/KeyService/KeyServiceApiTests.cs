@@ -336,6 +336,46 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         }, TimeSpan.FromSeconds(20));
     }
 
+    [Fact]
+    public async Task Uses_of_several_keys_are_added_to_what_earlier_batches_wrote()
+    {
+        var keys = await platform.ApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var actor = KeyServiceClients.Owner();
+        var first = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+        var second = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
+
+        // Interleaved, so one batch usually holds both keys.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await keys.VerifyAsync(second.Secret)).Valid);
+            if (i < 3)
+            {
+                Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
+            }
+        }
+
+        DateTimeOffset? firstUsedAt = null;
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var key = await keys.GetAsync(workspace, first.Key.Id, actor);
+            Assert.Equal(3, Assert.Single(key.Usage).Requests);
+            Assert.Equal(4, Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Requests);
+            firstUsedAt = Assert.NotNull(key.LastUsedAt);
+        }, TimeSpan.FromSeconds(20));
+
+        // A later batch adds to the day's row and moves the last use forward.
+        Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
+        Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
+        await Eventually.SucceedsAsync(async () =>
+        {
+            var key = await keys.GetAsync(workspace, first.Key.Id, actor);
+            Assert.Equal(5, Assert.Single(key.Usage).Requests);
+            Assert.True(key.LastUsedAt > firstUsedAt);
+        }, TimeSpan.FromSeconds(20));
+        Assert.Equal(4, Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Requests);
+    }
+
     /// <summary>Every row of every table of keysdb as JSON text (bytea as hex), like a dump.</summary>
     private async Task<string> DumpDatabaseAsync()
     {

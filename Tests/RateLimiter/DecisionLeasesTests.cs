@@ -1,5 +1,6 @@
 using AlyAspire.RateLimiter.Client;
 using AlyAspire.RateLimiter.Client.Workspace;
+using AlyAspire.Shared.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,7 +9,7 @@ namespace AlyAspire.Tests.RateLimiter;
 /// <summary>How an agent surface sizes, spends and drops the units the RateLimiter leased to a credential.</summary>
 public sealed class DecisionLeasesTests
 {
-    private static readonly RateLimitQuota[] Reported = [new("workspace", 1_000_000, 60, 900_000, TimeSpan.FromSeconds(5))];
+    private static readonly RateLimitQuota[] Reported = [new(RateLimitPolicies.Workspace, 1_000_000, 60, 900_000, TimeSpan.FromSeconds(5))];
 
     [Fact]
     public void A_lease_is_sized_by_recent_demand_spent_by_its_credential_only_and_dropped_when_it_expires()

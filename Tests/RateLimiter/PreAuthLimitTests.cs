@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.RateLimiting;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,7 +110,7 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "AlyAspire.RateLimiting" && instrument.Meter.Scope == hostMeters && instrument.Name == "aly.rate_limit.refused")
+                if (instrument.Meter.Name == RateLimitTelemetry.MeterName && instrument.Meter.Scope == hostMeters && instrument.Name == RateLimitTelemetry.Refused)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -118,7 +119,7 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
             {
                 foreach (var tag in tags)
                 {
-                    if (tag is { Key: "layer", Value: "pre-auth" })
+                    if (tag is { Key: RateLimitTelemetry.LayerTag, Value: RateLimitPolicies.PreAuth })
                     {
                         Interlocked.Add(ref _preAuth, value);
                     }

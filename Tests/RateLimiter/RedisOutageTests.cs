@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using AlyAspire.RateLimiter.Client.Workspace;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.RateLimiting;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -79,7 +80,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
             Assert.Equal(RateLimitDecisionSource.RateLimiter, resumed.Source);
         }, TimeSpan.FromSeconds(90));
         Assert.True(resumed!.IsAllowed);
-        Assert.Equal(2, resumed.Quotas.Single(q => q.Policy == "workspace").Remaining);
+        Assert.Equal(2, resumed.Quotas.Single(q => q.Policy == RateLimitPolicies.Workspace).Remaining);
     }
 
     private async Task StopRedisAsync()

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AlyAspire.RateLimiter.Client.Workspace;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.RateLimiting;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -127,7 +128,7 @@ public sealed class WorkspaceLimitTests(PlatformFixture platform)
         var limiter = host.Services.GetRequiredService<IWorkspaceRateLimiter>();
         var decision = await limiter.CheckAsync(workspaceId, "patient");
         Assert.True(decision.IsAllowed);
-        Assert.Equal(7, decision.Quotas.Single(q => q.Policy == "workspace").Remaining);
+        Assert.Equal(7, decision.Quotas.Single(q => q.Policy == RateLimitPolicies.Workspace).Remaining);
     }
 
     [Fact]
