@@ -11,7 +11,7 @@ internal sealed class ClientRegistrationRateLimitPolicy(IOptions<OAuthServerOpti
 {
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, ct) =>
     {
-        ClientAddress.SetRetryAfter(context);
+        RetryAfter.Set(context);
         await context.HttpContext.Response.WriteAsJsonAsync(new
         {
             error = OAuthErrorCodes.TemporarilyUnavailable,

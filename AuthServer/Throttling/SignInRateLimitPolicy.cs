@@ -16,7 +16,7 @@ internal sealed class SignInRateLimitPolicy(IOptions<ThrottlingOptions> options)
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, ct) =>
     {
-        var wait = ClientAddress.SetRetryAfter(context);
+        var wait = RetryAfter.Set(context);
         var response = context.HttpContext.Response;
         response.ContentType = "text/html; charset=utf-8";
         var request = context.HttpContext.Request;

@@ -37,7 +37,7 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
         if (failedSignIns.RefusedFor(Email) is { } wait)
         {
             Error = SignInRefusal.Message(wait);
-            ClientAddress.SetRetryAfter(Response, wait);
+            RetryAfter.Set(Response, wait);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
