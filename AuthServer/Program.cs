@@ -9,6 +9,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+// First, so every later step (the per-address limits above all) sees the client behind a trusted proxy.
+app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseJsonTokenRequests();

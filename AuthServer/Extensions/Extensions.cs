@@ -1,16 +1,13 @@
 using AlyAspire.Shared.OAuth;
-using System.Threading.RateLimiting;
-using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
+using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
-using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
@@ -60,26 +57,7 @@ internal static class Extensions
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(ClientRegistrationApi.RateLimitPolicy, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthServerOptions>>().Value.RegistrationPermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-            options.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.Response.WriteAsJsonAsync(new
-                {
-                    error = OAuthErrorCodes.TemporarilyUnavailable,
-                    error_description = "Too many client registrations from this address; try again in a minute.",
-                }, ct);
-            };
-        });
+        services.AddThrottling();
     }
 
     private static void AddOpenIddictServer(this IHostApplicationBuilder builder)

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using AlyAspire.AuthServer.Pages.OAuth;
+using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using Microsoft.AspNetCore.Mvc;
 using OpenIddict.Abstractions;
@@ -43,7 +42,7 @@ public sealed class ConnectedAppsModel(
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var workspaces = (await accounts.MembershipsAsync(UserId, ct)).ToDictionary(m => m.WorkspaceId.ToString(), m => m.WorkspaceName);
+        var workspaces = (await accounts.MembershipsAsync(UserId, ct)).ToDictionary(m => m.WorkspaceId, m => m.WorkspaceName);
         var apps = new List<ConnectedApp>();
         await foreach (var authorization in authorizations.FindBySubjectAsync(UserId.ToString(), ct))
         {
@@ -59,13 +58,12 @@ public sealed class ConnectedAppsModel(
                 continue;
             }
 
-            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
-            var org = properties.TryGetValue(AuthorizeModel.WorkspaceProperty, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var workspaceId = await authorizations.GetWorkspaceIdAsync(authorization, ct);
             apps.Add(new ConnectedApp(
                 (await authorizations.GetIdAsync(authorization, ct))!,
                 (await applications.GetClientIdAsync(application, ct))!,
                 await applications.GetDisplayNameAsync(application, ct) ?? "Unnamed client",
-                org is not null && workspaces.TryGetValue(org, out var name) ? name : "—",
+                workspaceId is { } id && workspaces.TryGetValue(id, out var name) ? name : "—",
                 [.. await authorizations.GetScopesAsync(authorization, ct)],
                 await authorizations.GetCreationDateAsync(authorization, ct)));
         }

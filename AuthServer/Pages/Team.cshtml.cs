@@ -1,6 +1,5 @@
-using System.Text.Json;
 using AlyAspire.AuthServer.Pages.Account;
-using AlyAspire.AuthServer.Pages.OAuth;
+using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
@@ -92,9 +91,8 @@ public sealed class TeamModel(AccountService accounts, IOpenIddictAuthorizationM
         var ids = new List<string>();
         await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), ct))
         {
-            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
-            if (properties.TryGetValue(AuthorizeModel.WorkspaceProperty, out var org) && org.ValueKind == JsonValueKind.String
-                && org.GetString() == WorkspaceId.ToString() && await authorizations.GetIdAsync(authorization, ct) is { } id)
+            if (await authorizations.GetWorkspaceIdAsync(authorization, ct) == WorkspaceId
+                && await authorizations.GetIdAsync(authorization, ct) is { } id)
             {
                 ids.Add(id);
             }

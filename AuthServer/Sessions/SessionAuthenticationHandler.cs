@@ -50,7 +50,7 @@ public sealed class SessionAuthenticationHandler(
         if (role != session.Role || now - session.IssuedAt > (session.ExpiresAt - session.IssuedAt) / 2)
         {
             tokens.WriteCookie(Context, tokens.Issue(session.UserId, session.Email, session.WorkspaceId, role));
-            session = session with { Role = role, Scopes = Shared.Scopes.WorkspaceRoles.ScopesFor(role) };
+            session = session with { Role = role };
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(SessionTokens.ToPrincipal(session, SchemeName), SchemeName));

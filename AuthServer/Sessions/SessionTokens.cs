@@ -9,7 +9,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace AlyAspire.AuthServer.Sessions;
 
 /// <summary>What a session says about the person signed in.</summary>
-public sealed record DashboardSession(Guid UserId, string Email, Guid WorkspaceId, string Role, IReadOnlyList<string> Scopes, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+public sealed record DashboardSession(Guid UserId, string Email, Guid WorkspaceId, string Role, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>What the role permits: always derived, so it cannot disagree with the role.</summary>
+    public IReadOnlyList<string> Scopes => WorkspaceRoles.ScopesFor(Role);
+}
 
 /// <summary>
 /// Issues and reads the dashboard's session JWT (HMAC-SHA-256) and keeps it in its cookie: HttpOnly,
@@ -75,7 +79,7 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
             return null;
         }
 
-        return new DashboardSession(userId, email, workspaceId, role, WorkspaceRoles.ScopesFor(role),
+        return new DashboardSession(userId, email, workspaceId, role,
             new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
 

@@ -93,4 +93,43 @@ public sealed class ClientRegistrationTests(PlatformFixture platform)
         Assert.Equal(expectedError, body.GetProperty("error").GetString());
         Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("error_description").GetString()));
     }
+
+    [Fact]
+    public async Task Registration_past_the_per_address_limit_is_refused_with_429_and_retry_after()
+    {
+        // A made-up client address (believed from the test host's loopback proxy), so the other tests' own
+        // registrations from loopback are not used up.
+        using var http = platform.CreateClient("authserver");
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", "198.18.3.1");
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        // Invalid metadata is refused after the limiter has counted it, without creating any client.
+        await Parallel.ForEachAsync(Enumerable.Range(0, TestStackSettings.RegistrationPermitsPerMinute), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (_, ct) =>
+            {
+                using var response = await http.PostAsync("/oauth/register", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), ct);
+                statuses.Add(response.StatusCode);
+            });
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.BadRequest, status));
+
+        using var refused = await http.PostAsJsonAsync("/oauth/register", new
+        {
+            redirect_uris = new[] { "https://integration.example/callback" },
+            token_endpoint_auth_method = "none",
+        });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        var body = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(AlyAspire.Shared.Errors.OAuthErrorCodes.TemporarilyUnavailable, body.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("error_description").GetString()));
+
+        // Another address is not affected.
+        using var elsewhere = platform.CreateClient("authserver");
+        elsewhere.DefaultRequestHeaders.Add("X-Forwarded-For", "198.18.3.2");
+        using var accepted = await elsewhere.PostAsJsonAsync("/oauth/register", new
+        {
+            redirect_uris = new[] { "https://integration.example/callback" },
+            token_endpoint_auth_method = "none",
+        });
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
 }

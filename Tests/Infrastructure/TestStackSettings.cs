@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -9,6 +10,12 @@ namespace AlyAspire.Tests.Infrastructure;
 /// </summary>
 internal static class TestStackSettings
 {
+    /// <summary>Client registrations the AuthServer allows per address per minute under test.</summary>
+    public const int RegistrationPermitsPerMinute = 1000;
+
+    /// <summary>Sign-in and sign-up posts the AuthServer allows per address per minute under test.</summary>
+    public const int SignInPostsPerMinute = 300;
+
     public static void Apply(IDistributedApplicationTestingBuilder appHost)
     {
         foreach (var (resource, name, value) in Settings)
@@ -26,7 +33,11 @@ internal static class TestStackSettings
         // so per-IP tests can speak for many client addresses.
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__0", "127.0.0.1"),
         ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__1", "::1"),
-        // Every test registers its own OAuth clients from one address.
-        ("authserver", "OAuth__RegistrationPermitsPerMinute", "1000"),
+        // Every test registers its own OAuth clients, and signs people in, from one address; the AuthServer believes
+        // the loopback proxy's X-Forwarded-For too, so its per-address limits can be tested from made-up addresses.
+        ("authserver", "OAuth__RegistrationPermitsPerMinute", RegistrationPermitsPerMinute.ToString(CultureInfo.InvariantCulture)),
+        ("authserver", "Throttling__SignInPostsPerMinute", SignInPostsPerMinute.ToString(CultureInfo.InvariantCulture)),
+        ("authserver", "Throttling__TrustedProxies__0", "127.0.0.1"),
+        ("authserver", "Throttling__TrustedProxies__1", "::1"),
     ];
 }

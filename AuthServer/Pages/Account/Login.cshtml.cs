@@ -1,11 +1,14 @@
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
+using AlyAspire.AuthServer.Throttling;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace AlyAspire.AuthServer.Pages.Account;
 
-public sealed class LoginModel(AccountService accounts, SessionTokens sessions) : PageModel
+[EnableRateLimiting(SignInRateLimitPolicy.Name)]
+public sealed class LoginModel(AccountService accounts, SessionTokens sessions, FailedSignInLimiter failedSignIns) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -30,10 +33,20 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions) 
             return Page();
         }
 
+        // Refused before the password is looked at, so a refusal says nothing about it (or about the account).
+        if (failedSignIns.RefusedFor(Email) is { } wait)
+        {
+            Error = SignInRefusal.Message(wait);
+            RetryAfter.Set(Response, wait);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
         var user = await accounts.VerifyPasswordAsync(Email, Password, ct);
         var membership = user is null ? null : (await accounts.MembershipsAsync(user.Id, ct)).FirstOrDefault();
         if (user is null || membership is null)
         {
+            failedSignIns.CountFailure(Email);
             // One message for every failure: it must not tell which e-mails exist.
             Error = "The e-mail or password is not correct.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;

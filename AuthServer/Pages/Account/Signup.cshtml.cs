@@ -1,12 +1,15 @@
 using System.Net.Mail;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
+using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace AlyAspire.AuthServer.Pages.Account;
 
+[EnableRateLimiting(SignInRateLimitPolicy.Name)]
 public sealed class SignupModel(AccountService accounts, SessionTokens sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using System.Text.Json;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
@@ -31,9 +30,6 @@ public sealed class AuthorizeModel(
     IOptions<OAuthServerOptions> oauth,
     TimeProvider time) : PageModel
 {
-    /// <summary>The authorization's property naming the workspace consent was given for.</summary>
-    public const string WorkspaceProperty = "org";
-
     private static readonly string[] ConsentFields = ["decision", "workspace", "__RequestVerificationToken"];
 
     public string ClientName { get; private set; } = string.Empty;
@@ -45,6 +41,9 @@ public sealed class AuthorizeModel(
     public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
 
     private string _userId = string.Empty;
+
+    /// <summary>The client's application id, looked up once per request in <see cref="LoadAsync"/>.</summary>
+    private string _applicationId = string.Empty;
 
     private string? _email;
 
@@ -154,6 +153,7 @@ public sealed class AuthorizeModel(
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, ct)
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
+        _applicationId = (await applications.GetIdAsync(application, ct))!;
         ClientName = await applications.GetDisplayNameAsync(application, ct) ?? request.ClientId!;
         Workspaces = memberships.Select(m => new ConsentWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role, WorkspaceRoles.ScopesFor(m.Role))).ToList();
         Requested = request.GetScopes().Select(ScopeCatalogue.Find).OfType<ScopeDefinition>().ToList();
@@ -167,13 +167,10 @@ public sealed class AuthorizeModel(
 
     private async Task<(ConsentWorkspace Workspace, string AuthorizationId)?> FindRememberedAsync(OpenIddictRequest request, CancellationToken ct)
     {
-        var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
-        var applicationId = await applications.GetIdAsync(application!, ct);
-        await foreach (var authorization in authorizations.FindAsync(_userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), ct))
+        await foreach (var authorization in authorizations.FindAsync(_userId, _applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), ct))
         {
-            var properties = await authorizations.GetPropertiesAsync(authorization, ct);
-            if (properties.TryGetValue(WorkspaceProperty, out var org) && org.ValueKind == JsonValueKind.String
-                && Workspaces.FirstOrDefault(w => w.WorkspaceId.ToString() == org.GetString()) is { } workspace)
+            var workspaceId = await authorizations.GetWorkspaceIdAsync(authorization, ct);
+            if (Workspaces.FirstOrDefault(w => w.WorkspaceId == workspaceId) is { } workspace)
             {
                 return (workspace, (await authorizations.GetIdAsync(authorization, ct))!);
             }
@@ -196,10 +193,9 @@ public sealed class AuthorizeModel(
 
         if (authorizationId is null)
         {
-            var application = await applications.FindByClientIdAsync(request.ClientId!, ct);
             var descriptor = new OpenIddictAuthorizationDescriptor
             {
-                ApplicationId = await applications.GetIdAsync(application!, ct),
+                ApplicationId = _applicationId,
                 CreationDate = time.GetUtcNow(),
                 Principal = new ClaimsPrincipal(identity),
                 Status = Statuses.Valid,
@@ -208,7 +204,7 @@ public sealed class AuthorizeModel(
             };
             // Remember what was asked for, so the same request later skips consent; what is granted stays limited by the role.
             descriptor.Scopes.UnionWith(request.GetScopes());
-            descriptor.Properties[WorkspaceProperty] = JsonSerializer.SerializeToElement(workspace.WorkspaceId.ToString());
+            descriptor.SetWorkspace(workspace.WorkspaceId);
             var authorization = await authorizations.CreateAsync(descriptor, ct);
             authorizationId = await authorizations.GetIdAsync(authorization, ct);
         }

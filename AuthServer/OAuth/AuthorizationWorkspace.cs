@@ -1,0 +1,27 @@
+using System.Text.Json;
+using OpenIddict.Abstractions;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>
+/// The workspace a consent (an OpenIddict authorization) was given for, kept in the authorization's
+/// properties: written when consent is given, read wherever consents are matched to a workspace.
+/// </summary>
+public static class AuthorizationWorkspace
+{
+    /// <summary>The authorization's property naming the workspace consent was given for.</summary>
+    public const string Property = "org";
+
+    public static void SetWorkspace(this OpenIddictAuthorizationDescriptor descriptor, Guid workspaceId) =>
+        descriptor.Properties[Property] = JsonSerializer.SerializeToElement(workspaceId.ToString());
+
+    /// <summary>The workspace the authorization was given for, or null when it names none.</summary>
+    public static async ValueTask<Guid?> GetWorkspaceIdAsync(this IOpenIddictAuthorizationManager authorizations, object authorization, CancellationToken ct)
+    {
+        var properties = await authorizations.GetPropertiesAsync(authorization, ct);
+        return properties.TryGetValue(Property, out var value) && value.ValueKind == JsonValueKind.String
+            && Guid.TryParse(value.GetString(), out var workspaceId)
+            ? workspaceId
+            : null;
+    }
+}
