@@ -1,10 +1,10 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using AlyAspire.RateLimiter.Client;
 using AlyAspire.RateLimiter.Client.PreAuth;
 using AlyAspire.RateLimiter.Client.Responses;
 using AlyAspire.RateLimiter.Client.Workspace;
 using AlyAspire.RateLimiter.Protos;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +37,7 @@ public static class AgentRateLimitingExtensions
                 "RateLimits:DecisionTimeout must be positive and RateLimits:RemoteRetryInterval not negative.")
             .Validate(o => o.PreAuth is { TokenLimit: > 0, TokensPerPeriod: > 0, FailedVerificationCost: >= 0 } && o.PreAuth.ReplenishmentPeriod > TimeSpan.Zero,
                 "RateLimits:PreAuth needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod, and a FailedVerificationCost of 0 or more.")
-            .Validate(o => o.PreAuth.TrustedProxies.All(p => IPAddress.TryParse(p, out _) || System.Net.IPNetwork.TryParse(p, out _)),
+            .Validate(o => TrustedProxies.AreValid(o.PreAuth.TrustedProxies),
                 "RateLimits:PreAuth:TrustedProxies must list IP addresses or CIDR networks.")
             .Validate(o => o.Fallback is { RequestsPerWindow: > 0, Burst: > 0 } && o.Fallback.Window >= TimeSpan.FromSeconds(1),
                 "RateLimits:Fallback needs a positive RequestsPerWindow and Burst and a Window of at least one second.")
@@ -85,25 +85,8 @@ public static class AgentRateLimitingExtensions
             };
         });
 
-        // X-Forwarded-For is believed only from the configured proxies; the framework's default trust of
-        // loopback is dropped, so nothing is trusted unless configured.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AgentRateLimitingOptions>>((forwarded, options) =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            foreach (var proxy in options.Value.PreAuth.TrustedProxies)
-            {
-                if (IPAddress.TryParse(proxy, out var address))
-                {
-                    forwarded.KnownProxies.Add(address);
-                }
-                else
-                {
-                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
-                }
-            }
-        });
+            forwarded.TrustForwardedForFrom(options.Value.PreAuth.TrustedProxies));
 
         return builder;
     }

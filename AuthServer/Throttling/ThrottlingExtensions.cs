@@ -1,5 +1,5 @@
-using System.Net;
 using AlyAspire.AuthServer.Apis;
+using AlyAspire.Shared.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +16,7 @@ internal static class ThrottlingExtensions
         services.AddOptions<ThrottlingOptions>()
             .BindConfiguration(ThrottlingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => ThrottlingOptions.AreProxies(o.TrustedProxies), "Throttling:TrustedProxies must list IP addresses or CIDR networks.")
+            .Validate(o => TrustedProxies.AreValid(o.TrustedProxies), "Throttling:TrustedProxies must list IP addresses or CIDR networks.")
             .ValidateOnStart();
 
         services.AddSingleton<FailedSignInLimiter>();
@@ -28,24 +28,8 @@ internal static class ThrottlingExtensions
             options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name);
         });
 
-        // The framework's default trust of loopback is dropped: nothing is trusted unless configured.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ThrottlingOptions>>((forwarded, options) =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            foreach (var proxy in options.Value.TrustedProxies)
-            {
-                if (IPAddress.TryParse(proxy, out var address))
-                {
-                    forwarded.KnownProxies.Add(address);
-                }
-                else
-                {
-                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
-                }
-            }
-        });
+            forwarded.TrustForwardedForFrom(options.Value.TrustedProxies));
 
         return services;
     }

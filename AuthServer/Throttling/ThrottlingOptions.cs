@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 
 namespace AlyAspire.AuthServer.Throttling;
 
@@ -30,7 +29,4 @@ public sealed class ThrottlingOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(15);
-
-    internal static bool AreProxies(string[] proxies) =>
-        proxies.All(p => IPAddress.TryParse(p, out _) || IPNetwork.TryParse(p, out _));
 }
