@@ -162,7 +162,7 @@ public sealed class DashboardTests(PlatformFixture platform)
     public async Task Revoking_a_connected_app_ends_its_tokens_at_once_and_signals_resource_servers()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var authorizationId = (await AuthServerSteps.IntrospectAsync(platform, accessToken)).GetProperty("authorization_id").GetString()!;
 

@@ -77,7 +77,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
     private async Task<(string ClientId, string AccessToken)> IssueAsync()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         return (clientId, tokens.GetProperty("access_token").GetString()!);
     }
 

@@ -71,11 +71,11 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task A_wrong_code_verifier_fails_and_consumes_the_code()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (status, body) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, OAuthTestClient.NewPkce().Verifier));
+        var (status, body) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, OAuthTestClient.NewPkce().Verifier));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
 
-        (status, body) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        (status, body) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
     }
@@ -84,12 +84,12 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task A_replayed_code_fails_and_revokes_the_tokens_it_issued()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (status, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (status, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         Assert.Equal(HttpStatusCode.OK, status);
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         Assert.True(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
 
-        var (replayStatus, replay) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (replayStatus, replay) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         Assert.Equal(HttpStatusCode.BadRequest, replayStatus);
         Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
         Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
@@ -100,7 +100,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task Refresh_rotates_and_reuse_of_an_old_refresh_token_revokes_the_chain()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, first) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, first) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         var oldRefresh = first.GetProperty("refresh_token").GetString()!;
         using var http = platform.CreateClient("authserver");
         var oauth = new OAuthTestClient(http);
@@ -127,7 +127,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task Revoking_an_access_token_makes_introspection_inactive_at_once_and_sets_its_marker()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         var tokenId = (await AuthServerSteps.IntrospectAsync(platform, accessToken)).GetProperty("jti").GetString()!;
 
@@ -148,7 +148,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     {
         var mcp = platform.Endpoint("storefrontapi").AbsoluteUri.TrimEnd('/') + "/mcp";
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform, resource: mcp);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         var introspection = await AuthServerSteps.IntrospectAsync(platform, tokens.GetProperty("access_token").GetString()!);
         Assert.Equal([mcp], DiscoveryAndFlowTests.Audiences(introspection));
 
@@ -164,7 +164,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task Introspection_requires_the_resource_server_credentials()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         using var http = platform.CreateClient("authserver");
         using var response = await http.PostAsync("/oauth/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -173,10 +173,4 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
-
-    internal static Dictionary<string, string> CodeRedemption(string clientId, string code, string verifier) => new()
-    {
-        ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = OAuthTestClient.LoopbackRedirectUri,
-        ["client_id"] = clientId, ["code_verifier"] = verifier,
-    };
 }

@@ -54,7 +54,7 @@ public sealed class WorkspaceAndRestartTests(PlatformFixture platform)
     public async Task A_restart_of_the_auth_server_loses_no_token_or_consent()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
-        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, TokenLifecycleTests.CodeRedemption(clientId, code, pkce.Verifier));
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
         var accessToken = tokens.GetProperty("access_token").GetString()!;
 
         await platform.RestartAsync("authserver");

@@ -80,18 +80,21 @@ public sealed class OAuthTestClient(HttpClient authServer)
 
     public async Task<JsonElement> RedeemCodeAsync(string clientId, string code, Pkce pkce, string redirectUri = LoopbackRedirectUri)
     {
-        using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirectUri,
-            ["client_id"] = clientId,
-            ["code_verifier"] = pkce.Verifier,
-        }));
+        using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(CodeRedemption(clientId, code, pkce.Verifier, redirectUri)));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         return body;
     }
+
+    /// <summary>An authorization-code grant's form, for tests that expect it to be refused as well as redeemed.</summary>
+    public static Dictionary<string, string> CodeRedemption(string clientId, string code, string verifier, string redirectUri = LoopbackRedirectUri) => new()
+    {
+        ["grant_type"] = "authorization_code",
+        ["code"] = code,
+        ["redirect_uri"] = redirectUri,
+        ["client_id"] = clientId,
+        ["code_verifier"] = verifier,
+    };
 
     /// <summary>A refresh-token grant; the status is returned, not asserted, as tests also expect refusals.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string clientId, string refreshToken)

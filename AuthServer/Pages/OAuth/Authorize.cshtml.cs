@@ -17,7 +17,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AlyAspire.AuthServer.Pages.OAuth;
 
-public sealed record ConsentWorkspace(Guid WorkspaceId, string WorkspaceName, string Role, IReadOnlyList<string> Scopes);
+public sealed record ConsentWorkspace(Guid WorkspaceId, string WorkspaceName, string Role)
+{
+    /// <summary>What the person may grant in this workspace: their role's scopes.</summary>
+    public IReadOnlyList<string> Scopes => WorkspaceRoles.ScopesFor(Role);
+}
 
 /// <summary>
 /// The authorization endpoint after OpenIddict has validated the request (client, redirect URI, PKCE S256,
@@ -155,7 +159,7 @@ public sealed class AuthorizeModel(
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
         _applicationId = (await applications.GetIdAsync(application, ct))!;
         ClientName = await applications.GetDisplayNameAsync(application, ct) ?? request.ClientId!;
-        Workspaces = memberships.Select(m => new ConsentWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role, WorkspaceRoles.ScopesFor(m.Role))).ToList();
+        Workspaces = memberships.Select(m => new ConsentWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role)).ToList();
         Requested = request.GetScopes().Select(ScopeCatalogue.Find).OfType<ScopeDefinition>().ToList();
         var source = Request.HasFormContentType ? Request.Form.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()))
             : Request.Query.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
