@@ -36,8 +36,9 @@ public sealed class AgentRateLimitingMetrics
         _degraded.Add(1, new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, decision.Source.ToString()));
         if (decision.Source == RateLimitDecisionSource.LocalFallback)
         {
+            var layer = decision.RefusedBy == RateLimitLayer.Credential ? RateLimitPolicies.Credential : RateLimitPolicies.Workspace;
             (decision.IsAllowed ? _allowed : _refused).Add(1,
-                new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, RateLimitPolicies.Workspace), new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, RateLimitTelemetry.LocalSource));
+                new KeyValuePair<string, object?>(RateLimitTelemetry.LayerTag, layer), new KeyValuePair<string, object?>(RateLimitTelemetry.SourceTag, RateLimitTelemetry.LocalSource));
         }
     }
 

@@ -45,7 +45,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
 
         if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
         {
-            return Degrade(workspaceId, cost);
+            return Degrade(workspaceId, credentialId, cost);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -68,7 +68,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
                 LogRemoteUnavailable(logger, ex.StatusCode, _options.FailureMode, ex);
             }
 
-            return Degrade(workspaceId, cost);
+            return Degrade(workspaceId, credentialId, cost);
         }
 
         metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
@@ -94,7 +94,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             var quota = reply.Quotas[i];
             quotas[i] = new RateLimitQuota(quota.Policy, quota.Quota, quota.WindowSeconds, quota.Remaining, TimeSpan.FromMilliseconds(quota.ResetMilliseconds));
             // Only the local fallback reads remembered limits: with Open or Closed, skip the bookkeeping per request.
-            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal && quota.Policy == RateLimitPolicies.Workspace)
+            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal)
             {
                 fallback.Remember(workspaceId, quotas[i], quota.Burst);
             }
@@ -104,13 +104,13 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         return new WorkspaceRateLimitDecision(reply.Allowed, refusedBy, TimeSpan.FromMilliseconds(reply.RetryAfterMilliseconds), quotas, RateLimitDecisionSource.RateLimiter);
     }
 
-    private WorkspaceRateLimitDecision Degrade(string workspaceId, int cost)
+    private WorkspaceRateLimitDecision Degrade(string workspaceId, string? credentialId, int cost)
     {
         var decision = _options.FailureMode switch
         {
             RateLimitFailureMode.Open => new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, [], RateLimitDecisionSource.FailedOpen),
             RateLimitFailureMode.Closed => new WorkspaceRateLimitDecision(false, null, _options.RemoteRetryInterval, [], RateLimitDecisionSource.FailedClosed),
-            _ => fallback.Check(workspaceId, cost),
+            _ => fallback.Check(workspaceId, credentialId, cost),
         };
         metrics.Degraded(decision);
         return decision;

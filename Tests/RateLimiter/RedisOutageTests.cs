@@ -21,8 +21,10 @@ public sealed class RedisOutageTests(PlatformFixture platform)
     [Fact]
     public async Task Without_redis_requests_are_answered_in_the_configured_failure_mode_and_durable_limits_resume_after()
     {
-        var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform, new LimitDto(5, 3600, 5));
+        // A workspace budget of 5 with a tighter one of 3 per credential.
+        var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform, new LimitDto(5, 3600, 5), perCredential: new LimitDto(3, 3600, 3));
         var bearer = AgentSurfaceHost.Bearer(workspaceId, "key_1");
+        var otherBearer = AgentSurfaceHost.Bearer(workspaceId, "key_2");
         await using var fallback = await AgentSurfaceHost.StartAsync(platform);
         await using var open = await AgentSurfaceHost.StartAsync(platform, new Dictionary<string, string?> { ["RateLimits:FailureMode"] = "Open" });
         await using var closed = await AgentSurfaceHost.StartAsync(platform, new Dictionary<string, string?> { ["RateLimits:FailureMode"] = "Closed" });
@@ -35,21 +37,10 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         {
             await StopRedisAsync();
 
-            // FallbackToLocal: an in-memory bucket with the workspace's own limits (5 at once), per instance.
-            var statuses = new List<HttpStatusCode>();
-            for (var i = 0; i < 10; i++)
-            {
-                using var response = await fallback.GetAsync(bearer);
-                statuses.Add(response.StatusCode);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    Assert.Equal("workspace", (await WorkspaceLimitTests.ReadProblemAsync(response)).GetProperty("layer").GetString());
-                    Assert.NotNull(response.Headers.RetryAfter);
-                }
-            }
-
-            Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
-            Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+            // FallbackToLocal: in-memory buckets with the workspace's own limits, per instance: key_1 gets its 3
+            // (then the credential layer refuses), key_2 the workspace's remaining 2 (then the workspace layer).
+            Assert.Equal((3, "credential"), await SendUntilRefusedAsync(fallback, bearer));
+            Assert.Equal((2, "workspace"), await SendUntilRefusedAsync(fallback, otherBearer));
 
             // Open: everything passes. Closed: 503 with Retry-After, never a 500.
             for (var i = 0; i < 10; i++)
@@ -71,7 +62,8 @@ public sealed class RedisOutageTests(PlatformFixture platform)
             await StartRedisAsync();
         }
 
-        // Durable limits resume: the two decisions made before the outage still count (5 - 2 - this one = 2).
+        // Durable limits resume: the two decisions made before the outage still count (workspace 5 - 2 - this one = 2,
+        // credential 3 - 2 - this one = 0).
         var limiter = fallback.Services.GetRequiredService<IWorkspaceRateLimiter>();
         WorkspaceRateLimitDecision? resumed = null;
         await Eventually.SucceedsAsync(async () =>
@@ -81,6 +73,25 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         }, TimeSpan.FromSeconds(90));
         Assert.True(resumed!.IsAllowed);
         Assert.Equal(2, resumed.Quotas.Single(q => q.Policy == RateLimitPolicies.Workspace).Remaining);
+        Assert.Equal(0, resumed.Quotas.Single(q => q.Policy == RateLimitPolicies.Credential).Remaining);
+    }
+
+    /// <summary>Sends until the first 429 (at most 10 requests): how many were allowed, and the refusing layer.</summary>
+    private static async Task<(int Allowed, string? Layer)> SendUntilRefusedAsync(AgentSurfaceHost host, string bearer)
+    {
+        for (var allowed = 0; allowed < 10; allowed++)
+        {
+            using var response = await host.GetAsync(bearer);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+                return (allowed, (await WorkspaceLimitTests.ReadProblemAsync(response)).GetProperty("layer").GetString());
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        return (10, null);
     }
 
     private async Task StopRedisAsync()
