@@ -52,7 +52,7 @@ public sealed class DecisionLeases : IDisposable
     public bool TrySpend(string workspaceId, string credentialId, int cost, out IReadOnlyList<RateLimitQuota> quotas, out int wanted)
     {
         var now = _time.GetTimestamp();
-        var lease = _leases.GetOrAdd((workspaceId, credentialId), static (_, now) => new Lease(now), now);
+        var lease = LeaseOf(workspaceId, credentialId, now);
         lock (lease)
         {
             lease.LastUsed = now;
@@ -78,7 +78,7 @@ public sealed class DecisionLeases : IDisposable
     public void Hold(string workspaceId, string credentialId, int units, IReadOnlyList<RateLimitQuota> quotas)
     {
         var now = _time.GetTimestamp();
-        var lease = _leases.GetOrAdd((workspaceId, credentialId), static (_, now) => new Lease(now), now);
+        var lease = LeaseOf(workspaceId, credentialId, now);
         lock (lease)
         {
             lease.Units = now < lease.ExpiresAt ? lease.Units + units : units;
@@ -88,6 +88,9 @@ public sealed class DecisionLeases : IDisposable
     }
 
     public void Dispose() => _sweeper.Dispose();
+
+    private Lease LeaseOf(string workspaceId, string credentialId, long now) =>
+        _leases.GetOrAdd((workspaceId, credentialId), static (_, now) => new Lease(now), now);
 
     private static IReadOnlyList<RateLimitQuota> Held(IReadOnlyList<RateLimitQuota> reported, int units)
     {

@@ -32,11 +32,13 @@ public sealed partial class RemoteWorkspaceRateLimiter(
     {
         ArgumentException.ThrowIfNullOrEmpty(workspaceId);
         ArgumentOutOfRangeException.ThrowIfLessThan(cost, 1);
+        // The decision API and the leases know "no credential" as the empty string.
+        credentialId ??= string.Empty;
 
         var leaseWanted = 0;
         if (_options.Leases.Enabled)
         {
-            if (leases.TrySpend(workspaceId, credentialId ?? string.Empty, cost, out var held, out leaseWanted))
+            if (leases.TrySpend(workspaceId, credentialId, cost, out var held, out leaseWanted))
             {
                 metrics.LeaseSpent();
                 return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, held, RateLimitDecisionSource.Lease);
@@ -55,7 +57,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
             // The deadline is the transport's own (it travels as grpc-timeout), hence the wall clock here.
             reply = await client.CheckAsync(
-                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId ?? string.Empty, Cost = cost, Lease = leaseWanted },
+                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = cost, Lease = leaseWanted },
                 deadline: DateTime.UtcNow + _options.DecisionTimeout,
                 cancellationToken: cancellationToken);
         }
@@ -80,7 +82,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         var decision = ToDecision(workspaceId, reply);
         if (reply.Allowed && reply.Leased > 0)
         {
-            leases.Hold(workspaceId, credentialId ?? string.Empty, reply.Leased, decision.Quotas);
+            leases.Hold(workspaceId, credentialId, reply.Leased, decision.Quotas);
         }
 
         return decision;
