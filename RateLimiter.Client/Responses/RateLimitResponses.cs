@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using AlyAspire.RateLimiter.Client.Workspace;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.RateLimiting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace AlyAspire.RateLimiter.Client.Responses;
 
@@ -38,7 +38,7 @@ public static class RateLimitResponses
             }
 
             policy.Append(CultureInfo.InvariantCulture, $"\"{quota.Policy}\";q={quota.Quota};w={quota.WindowSeconds}");
-            status.Append(CultureInfo.InvariantCulture, $"\"{quota.Policy}\";r={Math.Max(0, quota.Remaining)};t={WholeSeconds(quota.Reset, minimum: 0)}");
+            status.Append(CultureInfo.InvariantCulture, $"\"{quota.Policy}\";r={Math.Max(0, quota.Remaining)};t={Math.Max(0, (long)Math.Ceiling(quota.Reset.TotalSeconds))}");
         }
 
         response.Headers[PolicyHeaderName] = policy.ToString();
@@ -50,7 +50,7 @@ public static class RateLimitResponses
     {
         var response = context.Response;
         SetRateLimitHeaders(response, quotas);
-        response.Headers[HeaderNames.RetryAfter] = WholeSeconds(retryAfter, minimum: 1).ToString(CultureInfo.InvariantCulture);
+        RetryAfterHeader.Set(response, retryAfter);
         var (name, detail) = layer switch
         {
             RateLimitLayer.PreAuth => (RateLimitPolicies.PreAuth, "Too many requests from this client address. Wait for the time in Retry-After before retrying."),
@@ -68,13 +68,11 @@ public static class RateLimitResponses
     /// <summary>Failure mode <see cref="RateLimitFailureMode.Closed"/>: no decision, so no request, for a moment.</summary>
     public static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter)
     {
-        context.Response.Headers[HeaderNames.RetryAfter] = WholeSeconds(retryAfter, minimum: 1).ToString(CultureInfo.InvariantCulture);
+        RetryAfterHeader.Set(context.Response, retryAfter);
         return TypedResults.Problem(
             type: ProblemTypes.ServiceUnavailable,
             title: "Rate limiting is unavailable.",
             detail: "Requests are paused while limits cannot be checked. Wait for the time in Retry-After before retrying.",
             statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
-
-    private static long WholeSeconds(TimeSpan value, int minimum) => Math.Max(minimum, (long)Math.Ceiling(value.TotalSeconds));
 }

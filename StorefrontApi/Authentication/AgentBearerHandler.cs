@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.RateLimiter.Client.PreAuth;
 using AlyAspire.StorefrontApi.Infrastructure;
@@ -148,13 +149,16 @@ public sealed partial class AgentBearerHandler(
         return AuthenticateResult.Fail(description);
     }
 
+    // How long a caller is asked to wait when a verifier (KeyService, AuthServer) cannot be reached.
+    private static readonly TimeSpan VerificationRetryAfter = TimeSpan.FromSeconds(5);
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = _failure;
         if (failure is { Status: StatusCodes.Status503ServiceUnavailable })
         {
             Response.StatusCode = failure.Status;
-            Response.Headers.RetryAfter = "5";
+            RetryAfterHeader.Set(Response, VerificationRetryAfter);
             await WriteProblemAsync(failure.Status, ProblemTypes.ServiceUnavailable, "Credential verification is unavailable", failure.Description);
             return;
         }

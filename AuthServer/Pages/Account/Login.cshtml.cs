@@ -1,6 +1,7 @@
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
+using AlyAspire.Shared.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -37,7 +38,7 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
         if (failedSignIns.RefusedFor(Email) is { } wait)
         {
             Error = SignInRefusal.Message(wait);
-            RetryAfter.Set(Response, wait);
+            RetryAfterHeader.Set(Response, wait);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
