@@ -54,8 +54,34 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
 
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).
-authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
-storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // Behind a TLS-terminating ingress the public URLs are given, never derived from a request (README: "Behind
+    // Azure Container Apps' ingress"): the issuer, the resource URLs, the hosts each service answers to, and the
+    // ingress's network, the only proxy whose forwarded headers are believed.
+    var authServerUrl = builder.AddParameter("authserver-public-url");
+    var authServerHost = builder.AddParameter("authserver-public-host");
+    var storefrontUrl = builder.AddParameter("storefront-public-url");
+    var storefrontHost = builder.AddParameter("storefront-public-host");
+    var ingressNetwork = builder.AddParameter("ingress-network");
+    authServer.WithEnvironment("OAuth__Issuer", authServerUrl)
+        .WithEnvironment("ResourceServers__StorefrontApi", storefrontUrl)
+        .WithEnvironment("AllowedHosts", ReferenceExpression.Create($"{authServerHost};authserver"))
+        .WithEnvironment("ForwardedHeaders__PublicHosts__0", authServerHost)
+        .WithEnvironment("ForwardedHeaders__TrustedProxies__0", ingressNetwork);
+    storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontUrl)
+        .WithEnvironment("Storefront__AuthorizationServer", authServerUrl)
+        .WithEnvironment("AllowedHosts", ReferenceExpression.Create($"{storefrontHost};storefrontapi"))
+        .WithEnvironment("ForwardedHeaders__PublicHosts__0", storefrontHost)
+        .WithEnvironment("ForwardedHeaders__TrustedProxies__0", ingressNetwork);
+    keyService.WithEnvironment("AllowedHosts", "keyservice");
+    rateLimiter.WithEnvironment("AllowedHosts", "ratelimiter");
+}
+else
+{
+    authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
+    storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
+}
 
 // A client of the platform, started on demand from the dashboard (or `dotnet run --project SampleAgent`).
 builder.AddProject<Projects.SampleAgent>("sampleagent")

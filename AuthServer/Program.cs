@@ -1,6 +1,7 @@
 using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Extensions;
 using AlyAspire.AuthServer.OAuth;
+using AlyAspire.Shared.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,8 +10,12 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-// First, so every later step (the per-address limits above all) sees the client behind a trusted proxy.
-app.UseForwardedHeaders();
+// First, so every later step (the per-address limits above all) sees the client, scheme and host behind a trusted proxy.
+app.UseTrustedForwardedHeaders();
+// Every error answers as an RFC 6749 error on /oauth and a problem elsewhere, never naming an exception; input with
+// control characters or over the form limits is refused before OpenIddict, a page or a query sees it.
+app.UseExceptionHandler();
+app.UseRequestInputGuard();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseJsonTokenRequests();

@@ -1,5 +1,6 @@
 using AlyAspire.KeyService.Apis;
 using AlyAspire.KeyService.Extensions;
+using AlyAspire.Shared.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,9 +9,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 // Unhandled errors and bare status codes (e.g. an unreadable body) answer as RFC 9457 problems.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestInputGuard();
 
 app.MapDefaultEndpoints();
 app.MapApiKeysApi();

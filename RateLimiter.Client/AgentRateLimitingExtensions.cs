@@ -37,8 +37,6 @@ public static class AgentRateLimitingExtensions
                 "RateLimits:DecisionTimeout must be positive and RateLimits:RemoteRetryInterval not negative.")
             .Validate(o => o.PreAuth is { TokenLimit: > 0, TokensPerPeriod: > 0, FailedVerificationCost: >= 0 } && o.PreAuth.ReplenishmentPeriod > TimeSpan.Zero,
                 "RateLimits:PreAuth needs a positive TokenLimit, TokensPerPeriod and ReplenishmentPeriod, and a FailedVerificationCost of 0 or more.")
-            .Validate(o => TrustedProxies.AreValid(o.PreAuth.TrustedProxies),
-                "RateLimits:PreAuth:TrustedProxies must list IP addresses or CIDR networks.")
             .Validate(o => o.Fallback is { RequestsPerWindow: > 0, Burst: > 0 } && o.Fallback.Window >= TimeSpan.FromSeconds(1),
                 "RateLimits:Fallback needs a positive RequestsPerWindow and Burst and a Window of at least one second.")
             .Validate(o => o.Leases is { MaxUnits: >= 1 and <= 10_000 } && o.Leases.Horizon > TimeSpan.Zero && o.Leases.Lifetime > TimeSpan.Zero,
@@ -85,19 +83,15 @@ public static class AgentRateLimitingExtensions
             };
         });
 
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AgentRateLimitingOptions>>((forwarded, options) =>
-            forwarded.TrustForwardedForFrom(options.Value.PreAuth.TrustedProxies));
-
         return builder;
     }
 
     /// <summary>
-    /// The per-IP layer: forwarded headers (from trusted proxies only), then the rate limiting middleware.
-    /// Call it before <c>UseAuthentication</c>, so refused requests never reach a verifier.
+    /// The per-IP layer. Call it after <c>UseTrustedForwardedHeaders</c> (the client's address behind a trusted proxy)
+    /// and before <c>UseAuthentication</c>, so refused requests never reach a verifier.
     /// </summary>
     public static IApplicationBuilder UsePreAuthRateLimiting(this IApplicationBuilder app)
     {
-        app.UseForwardedHeaders();
         app.UseRateLimiter();
         return app;
     }

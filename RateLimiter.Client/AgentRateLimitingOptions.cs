@@ -63,12 +63,6 @@ public sealed class PreAuthLimitOptions
     /// <summary>Extra tokens a failed verification takes, so guessing credentials is throttled hardest.</summary>
     public int FailedVerificationCost { get; set; } = 10;
 
-    /// <summary>
-    /// Proxies (addresses, or networks in CIDR form) whose <c>X-Forwarded-For</c> is believed. Empty: the
-    /// connection's address is the client's, whatever the headers say.
-    /// </summary>
-    public string[] TrustedProxies { get; set; } = [];
-
     /// <summary>Paths never throttled here: the orchestrator's health probes.</summary>
     public string[] ExemptPaths { get; set; } = ["/health", "/alive"];
 }

@@ -1,6 +1,7 @@
 using AlyAspire.RateLimiter.Apis;
 using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Extensions;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,8 +11,10 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestInputGuard();
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<RateLimitDecisionService>().RequireAuthorization(InternalServiceAuthentication.Policy);

@@ -29,7 +29,8 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
-        builder.Services.AddProblemDetails();
+        // Request limits, problem documents and the last-resort exception answer (RequestInput.cs).
+        builder.Services.AddRequestInputDefaults();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

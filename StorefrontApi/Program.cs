@@ -1,5 +1,6 @@
 using AlyAspire.StorefrontApi.Apis;
 using AlyAspire.StorefrontApi.Extensions;
+using AlyAspire.Shared.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,8 +9,10 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestInputGuard();
 app.UseAgentGate();
 
 app.MapDefaultEndpoints();

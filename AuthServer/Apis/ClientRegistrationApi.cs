@@ -20,6 +20,10 @@ public static class ClientRegistrationApi
 {
     public const string RateLimitPolicy = "client-registration";
 
+    public const int MaxMetadataBytes = 16 * 1024;
+    public const int MaxRedirectUris = 10;
+    public const int MaxRedirectUriLength = 2_000;
+
     private static readonly string[] AuthMethods = [ClientAuthenticationMethods.None, ClientAuthenticationMethods.ClientSecretBasic, ClientAuthenticationMethods.ClientSecretPost];
     private static readonly string[] SupportedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
 
@@ -35,10 +39,15 @@ public static class ClientRegistrationApi
     public static async Task<IResult> RegisterAsync(HttpRequest request, IOpenIddictApplicationManager applications,
         IOptions<OAuthServerOptions> options, TimeProvider time, CancellationToken ct)
     {
+        if (await RequestBodies.ReadAtMostAsync(request, MaxMetadataBytes, ct) is not { } body)
+        {
+            return Error(OAuthErrorCodes.InvalidClientMetadata, $"The client metadata must be at most {MaxMetadataBytes / 1024} KB.");
+        }
+
         ClientMetadata? metadata;
         try
         {
-            metadata = await JsonSerializer.DeserializeAsync<ClientMetadata>(request.Body, cancellationToken: ct);
+            metadata = JsonSerializer.Deserialize<ClientMetadata>(body);
         }
         catch (JsonException)
         {
@@ -125,8 +134,18 @@ public static class ClientRegistrationApi
             return Error(OAuthErrorCodes.InvalidRedirectUri, "redirect_uris must list at least one redirect URI.");
         }
 
+        if (metadata.RedirectUris.Length > MaxRedirectUris)
+        {
+            return Error(OAuthErrorCodes.InvalidRedirectUri, $"redirect_uris may list at most {MaxRedirectUris} redirect URIs.");
+        }
+
         foreach (var uri in metadata.RedirectUris)
         {
+            if (uri is { Length: > MaxRedirectUriLength })
+            {
+                return Error(OAuthErrorCodes.InvalidRedirectUri, $"Every redirect URI must be at most {MaxRedirectUriLength} characters.");
+            }
+
             if (RedirectUriProblem(uri) is { } problem)
             {
                 return Error(OAuthErrorCodes.InvalidRedirectUri, problem);

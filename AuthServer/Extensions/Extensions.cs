@@ -5,6 +5,7 @@ using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -34,6 +35,9 @@ internal static class Extensions
             .Configure<IConfiguration>((options, configuration) =>
                 options.StorefrontApiBaseUrl = configuration["ResourceServers:StorefrontApi"] ?? options.StorefrontApiBaseUrl)
             .ValidateDataAnnotations()
+            .Validate(o => OAuthServerOptions.IsValidIssuer(o.Issuer), "OAuth:Issuer must be an absolute URL without query or fragment.")
+            .Validate(o => builder.Environment.IsDevelopment() || o.IssuerUri is { Scheme: "https" },
+                "OAuth:Issuer must be set to the server's public https URL outside Development.")
             .ValidateOnStart();
 
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -58,11 +62,21 @@ internal static class Extensions
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 
         services.AddThrottling();
+        services.AddTrustedForwardedHeaders();
+        services.Configure<RequestLimitsOptions>(options =>
+        {
+            options.OAuthErrorPaths = ["/oauth"];
+            options.ProblemType = Shared.Errors.ProblemTypes.Validation;
+        });
     }
 
     private static void AddOpenIddictServer(this IHostApplicationBuilder builder)
     {
-        var oauth = new OAuthServerOptions { StorefrontApiBaseUrl = builder.Configuration["ResourceServers:StorefrontApi"] ?? string.Empty };
+        var oauth = new OAuthServerOptions
+        {
+            StorefrontApiBaseUrl = builder.Configuration["ResourceServers:StorefrontApi"] ?? string.Empty,
+            Issuer = builder.Configuration[$"{OAuthServerOptions.Section}:{nameof(OAuthServerOptions.Issuer)}"],
+        };
         var isDevelopment = builder.Environment.IsDevelopment();
 
         builder.Services.AddOpenIddict()
@@ -89,6 +103,12 @@ internal static class Extensions
                     options.CodeChallengeMethods.Clear();
                     options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
+
+                // Behind an ingress the request's scheme and host are not the public ones: the issuer is pinned.
+                if (OAuthServerOptions.IsValidIssuer(oauth.Issuer) && oauth.IssuerUri is { } issuer)
+                {
+                    server.SetIssuer(issuer);
+                }
 
                 server.RegisterScopes([.. ScopeCatalogue.Names]);
                 if (oauth.StorefrontApiBaseUrl.Length > 0)

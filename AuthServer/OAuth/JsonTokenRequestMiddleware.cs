@@ -47,14 +47,15 @@ public sealed class JsonTokenRequestMiddleware(RequestDelegate next)
 
     private static async Task<string?> ReadAsFormAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        // Bounded however the body arrives: a Content-Length over the limit, or a chunked body that grows past it.
+        if (await RequestBodies.ReadAtMostAsync(request, MaxBodyBytes, ct) is not { } body)
         {
             return null;
         }
 
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;

@@ -13,6 +13,19 @@ public sealed class OAuthServerOptions
 
     public const string McpPath = "/mcp";
 
+    /// <summary>
+    /// The issuer (<c>OAuth:Issuer</c>): the public https URL clients reach this server at, e.g. behind an ingress.
+    /// Pinned, it names the server in the metadata (and every endpoint URL in it), in <c>iss</c> and in the tokens it
+    /// validates, whatever Host or scheme a request arrived with. Unset (Development only): the request's own.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    public Uri? IssuerUri => Issuer is { Length: > 0 } issuer ? new Uri(issuer.EndsWith('/') ? issuer : issuer + "/") : null;
+
+    public static bool IsValidIssuer(string? issuer) =>
+        string.IsNullOrEmpty(issuer)
+        || (Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0);
+
     /// <summary>The storefront's public base URL (<c>ResourceServers:StorefrontApi</c>, from the AppHost).</summary>
     [Required]
     public string StorefrontApiBaseUrl { get; set; } = string.Empty;

@@ -1,22 +1,19 @@
 using AlyAspire.AuthServer.Apis;
 using AlyAspire.Shared.Http;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 
 namespace AlyAspire.AuthServer.Throttling;
 
 internal static class ThrottlingExtensions
 {
     /// <summary>
-    /// Per-address rate limit policies (client registration, sign-in/sign-up posts), the per-e-mail failed sign-in
-    /// limit, and who the client is: X-Forwarded-For is believed only from <see cref="ThrottlingOptions.TrustedProxies"/>.
+    /// Per-address rate limit policies (client registration, sign-in/sign-up posts) and the per-e-mail failed sign-in
+    /// limit. Who the client is comes from the forwarded headers of trusted proxies only (<see cref="TrustedProxies"/>).
     /// </summary>
     public static IServiceCollection AddThrottling(this IServiceCollection services)
     {
         services.AddOptions<ThrottlingOptions>()
             .BindConfiguration(ThrottlingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => TrustedProxies.AreValid(o.TrustedProxies), "Throttling:TrustedProxies must list IP addresses or CIDR networks.")
             .ValidateOnStart();
 
         services.AddSingleton<FailedSignInLimiter>();
@@ -27,9 +24,6 @@ internal static class ThrottlingExtensions
             options.AddPolicy<string, ClientRegistrationRateLimitPolicy>(ClientRegistrationApi.RateLimitPolicy);
             options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name);
         });
-
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ThrottlingOptions>>((forwarded, options) =>
-            forwarded.TrustForwardedForFrom(options.Value.TrustedProxies));
 
         return services;
     }

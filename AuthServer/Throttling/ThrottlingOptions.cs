@@ -10,12 +10,6 @@ public sealed class ThrottlingOptions
 {
     public const string Section = "Throttling";
 
-    /// <summary>
-    /// Proxies (addresses, or networks in CIDR form) whose <c>X-Forwarded-For</c> is believed. Empty: the
-    /// connection's address is the client's, whatever the headers say.
-    /// </summary>
-    public string[] TrustedProxies { get; set; } = [];
-
     /// <summary>Sign-in and sign-up form posts allowed per client address per minute.</summary>
     [Range(1, 100_000)]
     public int SignInPostsPerMinute { get; set; } = 30;

@@ -1,5 +1,6 @@
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Services;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 
 namespace AlyAspire.KeyService.Extensions;
@@ -16,6 +17,7 @@ internal static class Extensions
         // An unreadable request (bad JSON, wrong route value) is the caller's error: a 400 problem, not a 500,
         // worded with the framework's defaults for its status.
         builder.Services.AddBadRequestProblems();
+        builder.Services.AddTrustedForwardedHeaders();
 
         builder.Services.AddOptions<ApiKeyHashingOptions>()
             .BindConfiguration(ApiKeyHashingOptions.Section)

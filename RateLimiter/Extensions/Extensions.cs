@@ -3,6 +3,7 @@ using AlyAspire.RateLimiter.Decisions;
 using AlyAspire.RateLimiter.Infrastructure;
 using AlyAspire.RateLimiter.Limits;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,8 @@ internal static class Extensions
             }
         });
         builder.Services.AddInternalServiceAuthentication();
+        builder.Services.AddTrustedForwardedHeaders();
+        builder.Services.Configure<RequestLimitsOptions>(options => options.ProblemType = ProblemTypes.Validation);
         // A request the endpoint could not even bind (malformed JSON, a missing body): a 400 validation problem.
         builder.Services.AddBadRequestProblems(options =>
         {

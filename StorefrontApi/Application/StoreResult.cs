@@ -33,8 +33,11 @@ public static class Paging
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
+    /// <summary>The last page anyone may ask for: beyond it <c>(page - 1) * pageSize</c> would overflow the offset.</summary>
+    public const int MaxPage = int.MaxValue / MaxPageSize;
+
     public static StoreError? Validate(int page, int pageSize) =>
-        page < 1 ? StoreError.Invalid("page", "page starts at 1.")
+        page is < 1 or > MaxPage ? StoreError.Invalid("page", $"page must be between 1 and {MaxPage}.")
         : pageSize is < 1 or > MaxPageSize ? StoreError.Invalid("pageSize", $"pageSize must be between 1 and {MaxPageSize}.")
         : null;
 }

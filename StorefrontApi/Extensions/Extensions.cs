@@ -1,5 +1,6 @@
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis;
@@ -64,6 +65,8 @@ internal static class Extensions
             // The framework's message names the parameter and the problem (e.g. "Failed to read parameter ... as JSON"), never a secret.
             options.Detail = badRequest => badRequest.Message;
         });
+        services.Configure<RequestLimitsOptions>(options => options.ProblemType = ProblemTypes.Validation);
+        services.AddTrustedForwardedHeaders();
         // Binding failures throw, so the exception handler answers them as problems in every environment.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

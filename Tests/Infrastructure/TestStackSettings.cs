@@ -31,13 +31,13 @@ internal static class TestStackSettings
         ("keyservice", "ApiKeys__UsageFlushInterval", "00:00:01"),
         // The test host reaches the StorefrontApi replicas through the loopback proxy: trust its X-Forwarded-For,
         // so per-IP tests can speak for many client addresses.
-        ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__0", "127.0.0.1"),
-        ("storefrontapi", "RateLimits__PreAuth__TrustedProxies__1", "::1"),
+        ("storefrontapi", "ForwardedHeaders__TrustedProxies__0", "127.0.0.1"),
+        ("storefrontapi", "ForwardedHeaders__TrustedProxies__1", "::1"),
         // Every test registers its own OAuth clients, and signs people in, from one address; the AuthServer believes
         // the loopback proxy's X-Forwarded-For too, so its per-address limits can be tested from made-up addresses.
         ("authserver", "OAuth__RegistrationPermitsPerMinute", RegistrationPermitsPerMinute.ToString(CultureInfo.InvariantCulture)),
         ("authserver", "Throttling__SignInPostsPerMinute", SignInPostsPerMinute.ToString(CultureInfo.InvariantCulture)),
-        ("authserver", "Throttling__TrustedProxies__0", "127.0.0.1"),
-        ("authserver", "Throttling__TrustedProxies__1", "::1"),
+        ("authserver", "ForwardedHeaders__TrustedProxies__0", "127.0.0.1"),
+        ("authserver", "ForwardedHeaders__TrustedProxies__1", "::1"),
     ];
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AlyAspire.RateLimiter.Client.PreAuth;
 using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
@@ -60,7 +61,7 @@ public sealed class AgentSurfaceHost : IAsyncDisposable
             // This machine is shared and noisy: a generous deadline keeps decisions from timing out by accident.
             ["RateLimits:DecisionTimeout"] = "00:00:05",
             ["RateLimits:RemoteRetryInterval"] = "00:00:01",
-            ["RateLimits:PreAuth:TrustedProxies:0"] = "127.0.0.1",
+            ["ForwardedHeaders:TrustedProxies:0"] = "127.0.0.1",
         });
         if (settings is not null)
         {
@@ -69,6 +70,7 @@ public sealed class AgentSurfaceHost : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddAgentRateLimiting();
+        builder.Services.AddTrustedForwardedHeaders();
         var verifications = new VerificationCounter();
         builder.Services.AddSingleton(verifications);
         builder.Services.AddAuthentication(TestBearerHandler.Name)
@@ -76,6 +78,7 @@ public sealed class AgentSurfaceHost : IAsyncDisposable
         builder.Services.AddAuthorization();
 
         var app = builder.Build();
+        app.UseTrustedForwardedHeaders();
         app.UsePreAuthRateLimiting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -88,7 +88,7 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
         }
 
         // Not trusted: the header is ignored, so rotating it does not escape the connection's own bucket.
-        var untrusted = new Dictionary<string, string?>(SmallBucket) { ["RateLimits:PreAuth:TrustedProxies:0"] = "192.0.2.1" };
+        var untrusted = new Dictionary<string, string?>(SmallBucket) { ["ForwardedHeaders:TrustedProxies:0"] = "192.0.2.1" };
         await using var sceptical = await AgentSurfaceHost.StartAsync(platform, untrusted);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 40; i++)
