@@ -14,10 +14,15 @@ public sealed class AuthServerBrowser : IDisposable
 {
     private readonly HttpClient _http;
 
-    public AuthServerBrowser(Uri authServer)
+    /// <param name="authServer">Where the AuthServer is reached.</param>
+    /// <param name="handler">How (e.g. through a TLS ingress); it gets this browser's cookies.</param>
+    public AuthServerBrowser(Uri authServer, SocketsHttpHandler? handler = null)
     {
         Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
+        HttpMessageHandler transport = handler is null
+            ? new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }
+            : Configure(handler, Cookies);
+        _http = new HttpClient(transport)
         {
             BaseAddress = authServer,
             Timeout = TimeSpan.FromSeconds(60),
@@ -25,6 +30,14 @@ public sealed class AuthServerBrowser : IDisposable
     }
 
     public CookieContainer Cookies { get; }
+
+    private static SocketsHttpHandler Configure(SocketsHttpHandler handler, CookieContainer cookies)
+    {
+        handler.CookieContainer = cookies;
+        handler.UseCookies = true;
+        handler.AllowAutoRedirect = false;
+        return handler;
+    }
 
     public HttpClient Http => _http;
 

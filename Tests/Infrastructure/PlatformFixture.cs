@@ -9,7 +9,7 @@ namespace AlyAspire.Tests.Infrastructure;
 /// Starts the real AppHost once for every end-to-end test (real PostgreSQL, real Redis, every service),
 /// on random ports and in a throw-away data folder, so two test runs on one machine never collide.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
 
@@ -29,6 +29,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         ]);
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         TestStackSettings.Apply(appHost);
+        await ConfigureAsync(appHost);
 
         App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
@@ -37,9 +38,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
         }
+
+        await StartedAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>A variant of the stack (e.g. behind an ingress) adds its settings here, before the app model is built.</summary>
+    protected virtual Task ConfigureAsync(IDistributedApplicationTestingBuilder appHost) => Task.CompletedTask;
+
+    /// <summary>Called once every service is healthy.</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
     {
         if (App is not null)
         {

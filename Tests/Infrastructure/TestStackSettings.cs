@@ -16,9 +16,12 @@ internal static class TestStackSettings
     /// <summary>Sign-in and sign-up posts the AuthServer allows per address per minute under test.</summary>
     public const int SignInPostsPerMinute = 300;
 
-    public static void Apply(IDistributedApplicationTestingBuilder appHost)
+    public static void Apply(IDistributedApplicationTestingBuilder appHost) => Apply(appHost, Settings);
+
+    /// <summary>Sets environment variables of resources; added after the AppHost's own, so they win.</summary>
+    public static void Apply(IDistributedApplicationTestingBuilder appHost, IEnumerable<(string Resource, string Name, string Value)> settings)
     {
-        foreach (var (resource, name, value) in Settings)
+        foreach (var (resource, name, value) in settings)
         {
             var target = appHost.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == resource);
             target.Annotations.Add(new EnvironmentCallbackAnnotation(name, () => value));
