@@ -33,6 +33,9 @@ public sealed class RequestLimitsOptions
     /// <summary>The problem <c>type</c> of a refused request elsewhere; null: the framework's default for the status.</summary>
     public string? ProblemType { get; set; }
 
+    /// <summary>The problem <c>type</c> of a body over the size limit (413); null: <see cref="ProblemType"/>.</summary>
+    public string? PayloadTooLargeProblemType { get; set; }
+
     public bool UsesOAuthErrors(PathString path) => OAuthErrorPaths.Any(prefix => path.StartsWithSegments(prefix));
 }
 
@@ -201,8 +204,10 @@ public static class RequestRefusals
             ProblemDetails =
             {
                 Status = status,
-                Type = status < 500 ? options.ProblemType : null,
-                Title = status < 500 ? "The request could not be read" : "The server could not complete the request",
+                Type = status == StatusCodes.Status413PayloadTooLarge ? options.PayloadTooLargeProblemType ?? options.ProblemType
+                    : status < 500 ? options.ProblemType : null,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large"
+                    : status < 500 ? "The request could not be read" : "The server could not complete the request",
                 Detail = detail,
             },
         });

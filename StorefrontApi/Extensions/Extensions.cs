@@ -65,7 +65,11 @@ internal static class Extensions
             // The framework's message names the parameter and the problem (e.g. "Failed to read parameter ... as JSON"), never a secret.
             options.Detail = badRequest => badRequest.Message;
         });
-        services.Configure<RequestLimitsOptions>(options => options.ProblemType = ProblemTypes.Validation);
+        services.Configure<RequestLimitsOptions>(options =>
+        {
+            options.ProblemType = ProblemTypes.Validation;
+            options.PayloadTooLargeProblemType = ProblemTypes.PayloadTooLarge;
+        });
         services.AddTrustedForwardedHeaders();
         // Binding failures throw, so the exception handler answers them as problems in every environment.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
