@@ -63,6 +63,11 @@ public sealed class RequestInputGuardMiddleware(RequestDelegate next, IOptions<R
         {
             problem = "A query parameter contains control characters.";
         }
+        else if (!string.IsNullOrEmpty(request.ContentType) && !MediaTypeHeaderValue.TryParse(request.ContentType, out _))
+        {
+            // Readers differ on a malformed media type (some see a form, the framework's form reader throws): refused here.
+            (status, problem) = (StatusCodes.Status415UnsupportedMediaType, "The Content-Type header is malformed.");
+        }
         else if (request.HasFormContentType)
         {
             (status, problem) = await CheckFormAsync(request);
@@ -95,6 +100,16 @@ public sealed class RequestInputGuardMiddleware(RequestDelegate next, IOptions<R
         {
             // The form reader's limits (field count, key and value lengths) and malformed multipart bodies.
             return (StatusCodes.Status400BadRequest, "The form is malformed, has too many fields, or a field is too long.");
+        }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its boundary says it does.
+            return (StatusCodes.Status400BadRequest, "The form is malformed.");
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        {
+            // A charset the runtime refuses to decode (e.g. UTF-7).
+            return (StatusCodes.Status415UnsupportedMediaType, "The form's charset is not supported; use UTF-8.");
         }
         catch (BadHttpRequestException badRequest)
         {
@@ -152,7 +167,7 @@ public sealed class RequestInputGuardMiddleware(RequestDelegate next, IOptions<R
         return false;
     }
 
-    private static bool IsJson(string? contentType) =>
+    public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media)
         && media.MediaType is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
@@ -190,6 +205,8 @@ public static class RequestRefusals
         context.Response.StatusCode = status;
         if (options.UsesOAuthErrors(context.Request.Path))
         {
+            // RFC 6749 §5.2: a malformed request is a 400 invalid_request, whatever made it so.
+            context.Response.StatusCode = status == StatusCodes.Status415UnsupportedMediaType ? StatusCodes.Status400BadRequest : status;
             context.Response.Headers.CacheControl = "no-store";
             await context.Response.WriteAsJsonAsync(new OAuthError(
                 status >= 500 ? (status == StatusCodes.Status503ServiceUnavailable ? "temporarily_unavailable" : "server_error") : "invalid_request",
@@ -264,17 +281,20 @@ public static class RequestInputExtensions
     public static async Task AnswerUnhandledAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, detail) = Classify(exception);
+        var (status, detail) = Classify(exception, context.Request);
         var options = context.RequestServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value;
         await RequestRefusals.WriteAsync(context, status, detail, options);
     }
 
-    private static (int Status, string? Detail) Classify(Exception? exception)
+    private static (int Status, string? Detail) Classify(Exception? exception, HttpRequest request)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
+                // A JSON body that parses but does not fit what a handler reads (e.g. MCP's initialize parameters).
+                case JsonException when RequestInputGuardMiddleware.IsJson(request.ContentType):
+                    return (StatusCodes.Status400BadRequest, "The JSON body does not have the expected shape.");
                 case BadHttpRequestException badRequest:
                     return (badRequest.StatusCode, null);
                 case InvalidDataException:

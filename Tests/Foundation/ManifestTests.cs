@@ -65,6 +65,19 @@ public sealed class ManifestTests
                 Assert.Equal("{internal-service-key.value}", env(service).GetProperty("Internal__ServiceKey").GetString());
             }
 
+            // Behind the ingress (README): the public URLs and hosts and the ingress's network are deployment inputs.
+            Assert.Equal("{authserver-public-url.value}", env("authserver").GetProperty("OAuth__Issuer").GetString());
+            Assert.Equal("{storefront-public-url.value}", env("authserver").GetProperty("ResourceServers__StorefrontApi").GetString());
+            Assert.Equal("{storefront-public-url.value}", env("storefrontapi").GetProperty("Storefront__PublicBaseUrl").GetString());
+            Assert.Equal("{authserver-public-url.value}", env("storefrontapi").GetProperty("Storefront__AuthorizationServer").GetString());
+            Assert.Equal("{authserver-public-host.value};authserver", env("authserver").GetProperty("AllowedHosts").GetString());
+            Assert.Equal("{storefront-public-host.value};storefrontapi", env("storefrontapi").GetProperty("AllowedHosts").GetString());
+            Assert.Equal("keyservice", env("keyservice").GetProperty("AllowedHosts").GetString());
+            foreach (var service in new[] { "authserver", "storefrontapi" })
+            {
+                Assert.Equal("{ingress-network.value}", env(service).GetProperty("ForwardedHeaders__TrustedProxies__0").GetString());
+            }
+
             // No secret value: nothing but placeholders where secrets go, and none of the local run's secrets.
             Assert.DoesNotContain("Password=", text.Replace("Password={postgres-password.value}", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
             var localSecrets = Path.Combine(RepositoryPaths.Root, ".aly", "secrets");

@@ -221,6 +221,9 @@ public sealed record FuzzCase(string Service, string Method, string PathAndQuery
         (3, Gen.OneOf(0L, -1L, 1L, int.MaxValue, int.MinValue, (long)int.MaxValue + 1, long.MaxValue, long.MinValue, 21_474_836L, 21_474_837L, 100_000_000L)),
         (1, Gen.Long));
 
+    /// <summary>Mostly a valid page size, so a huge page number reaches the offset arithmetic.</summary>
+    private static readonly Gen<long> PageSize = Gen.Frequency<long>((3, Gen.Int[2, 100].Select(n => (long)n)), (1, NastyNumber));
+
     /// <summary>A query value: a nasty string percent-encoded, or a raw fragment with broken encoding.</summary>
     private static readonly Gen<string> QueryValue = Gen.Frequency<string>(
         (4, Nasty.Select(Encode)),
@@ -269,7 +272,7 @@ public sealed record FuzzCase(string Service, string Method, string PathAndQuery
             .Select(t => Post("authserver", t.Item1 + t.Item2, t.Item3, t.Item4))));
 
     private static readonly Gen<FuzzCase> Storefront = Gen.Frequency<FuzzCase>(
-        (4, Gen.Select(Gen.OneOf(Collections), NastyNumber, NastyNumber, QueryString)
+        (4, Gen.Select(Gen.OneOf(Collections), NastyNumber, PageSize, QueryString)
             .Select(t => Get("storefrontapi", $"{Merchant}/{t.Item1}?page={t.Item2}&pageSize={t.Item3}&{t.Item4.TrimStart('?')}"))),
         (2, Gen.Select(Gen.OneOf(ItemCollections), Gen.OneOf<string>(Nasty.Select(Encode), Gen.OneOf(RawEncodings), Gen.Guid.Select(g => g.ToString())))
             .Select(t => Get("storefrontapi", $"{Merchant}/{t.Item1}/{t.Item2}"))),

@@ -25,6 +25,8 @@ public sealed class BadInputTests(PlatformFixture platform)
         { "GET", "/orders?page=0", null, 400 },
         { "GET", "/orders?pageSize=1000", null, 400 },
         { "GET", "/orders?page=abc", null, 400 },
+        { "GET", "/orders?page=2147483647&pageSize=100", null, 400 },   // (page - 1) * pageSize would overflow the offset
+        { "GET", "/products?page=99999999999", null, 400 },           // not an int at all
         { "GET", "/orders?state=shipped", null, 400 },
         { "GET", "/orders/00000000-0000-0000-0000-000000000000", null, 404 },
         { "POST", "/orders/00000000-0000-0000-0000-000000000001/refund", "{\"reason\": \"x\"}", 404 },
