@@ -9,6 +9,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+// A store that does not answer becomes a 503 with Retry-After (Shared/Resilience), not a 500.
+app.UseExceptionHandler();
+
 // First, so every later step (the per-address limits above all) sees the client behind a trusted proxy.
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
