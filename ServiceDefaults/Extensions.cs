@@ -82,7 +82,6 @@ public static class Extensions
             {
                 var factory = registration.Factory;
                 registration.Factory = services => new BoundedHealthCheck(factory(services), HealthCheckTimeout);
-                registration.Timeout = HealthCheckTimeout;
             }
         });
         return builder;
@@ -92,11 +91,14 @@ public static class Extensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
             try
             {
-                return await inner.CheckHealthAsync(context, cancellationToken).WaitAsync(timeout, cancellationToken);
+                // The check is told to stop at the deadline; one that does not listen is abandoned there.
+                return await inner.CheckHealthAsync(context, deadline.Token).WaitAsync(timeout, cancellationToken);
             }
-            catch (TimeoutException)
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, $"No answer within {timeout.TotalMilliseconds} ms.");
             }
