@@ -97,6 +97,8 @@ internal sealed partial class CrashedResourceRestarter(
                  && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             watch.RestartPending = true;
+            // Acted on once: the next exit counts only after the new process has run.
+            watch.HasRun = false;
             watch.Attempt++;
             var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, watch.Attempt - 1)));
             _ = RestartAsync(update.Resource, watch, snapshot.ExitCode, backoff, stoppingToken);
