@@ -67,11 +67,43 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>The longest any one health check may take: <c>/health</c> answers within a second even when a store hangs.</summary>
+    public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromMilliseconds(800);
+
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        // Every check, the client integrations' (PostgreSQL, Redis) included, runs under a deadline. The checks run
+        // side by side, so the deadline bounds the whole answer; a check that ignores cancellation is abandoned.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations)
+            {
+                var factory = registration.Factory;
+                registration.Factory = services => new BoundedHealthCheck(factory(services), HealthCheckTimeout);
+            }
+        });
         return builder;
+    }
+
+    private sealed class BoundedHealthCheck(IHealthCheck inner, TimeSpan timeout) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                // The check is told to stop at the deadline; one that does not listen is abandoned there.
+                return await inner.CheckHealthAsync(context, deadline.Token).WaitAsync(timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, $"No answer within {timeout.TotalMilliseconds} ms.");
+            }
+        }
     }
 
     /// <summary>

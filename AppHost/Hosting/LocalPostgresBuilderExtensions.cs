@@ -59,6 +59,7 @@ public static class LocalPostgresBuilderExtensions
                 context.Args.Add("unix_socket_directories=");
             })
             .WithHealthCheck(healthCheckKey)
+            .WithRestartOnCrash()
             .WithIconName("Database");
     }
 

@@ -75,6 +75,7 @@ public static class LocalRedisBuilderExtensions
                 Properties = [new("server", resource.Flavour)],
             })
             .WithHealthCheck(healthCheckKey)
+            .WithRestartOnCrash()
             .WithIconName("Memory");
     }
 

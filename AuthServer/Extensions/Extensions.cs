@@ -6,6 +6,7 @@ using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Http;
+using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -22,9 +23,10 @@ internal static class Extensions
     {
         var services = builder.Services;
 
-        builder.AddNpgsqlDbContext<AuthDbContext>("authdb", configureDbContextOptions: options => options.UseOpenIddict());
+        // Deadlines and breakers on both stores: a stalled one answers 503 + Retry-After, never a hang.
+        builder.AddResilientNpgsqlDbContext<AuthDbContext>("authdb", options => options.UseOpenIddict());
         services.AddMigration<AuthDbContext>(AuthDbSeed.SeedAsync);
-        builder.AddRedisClient("redis");
+        builder.AddResilientRedisClient("redis");
 
         // Antiforgery tokens must survive a restart: the keys live in authdb.
         services.AddDataProtection().SetApplicationName("AlyAspire.AuthServer").PersistKeysToDbContext<AuthDbContext>();

@@ -2,6 +2,7 @@ using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Services;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Resilience;
 
 namespace AlyAspire.KeyService.Extensions;
 
@@ -9,9 +10,10 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<KeysDbContext>("keysdb");
+        // Deadlines and breakers on both stores: a stalled one answers 503 + Retry-After, never a hang.
+        builder.AddResilientNpgsqlDbContext<KeysDbContext>("keysdb");
         builder.Services.AddMigration<KeysDbContext>();
-        builder.AddRedisClient("redis");
+        builder.AddResilientRedisClient("redis");
 
         builder.Services.AddInternalServiceAuthentication();
         // An unreadable request (bad JSON, wrong route value) is the caller's error: a 400 problem, not a 500,

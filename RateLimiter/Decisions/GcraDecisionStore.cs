@@ -1,5 +1,8 @@
 using AlyAspire.RateLimiter.Limits;
 using AlyAspire.Shared.RateLimiting;
+using AlyAspire.Shared.Resilience;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace AlyAspire.RateLimiter.Decisions;
@@ -18,9 +21,14 @@ namespace AlyAspire.RateLimiter.Decisions;
 /// consumes nothing from the other. Their keys share a hash tag, so the script is valid on a Redis Cluster too.
 /// Leases (units consumed ahead for a busy credential's next requests) are taken in the same step, so the budget
 /// is never overspent: a leased unit is gone from Redis before any instance serves a request with it.
+/// A decision sits on an agent request's path, so its script runs in the <see cref="DependencyPipelines.RedisHotPath"/>
+/// pipeline: a stalled Redis is given up on within the deadline (and at once while the breaker is open), and the
+/// caller decides with its failure mode.
 /// </remarks>
-public sealed class GcraDecisionStore(IConnectionMultiplexer redis)
+public sealed class GcraDecisionStore(IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines)
 {
+    private readonly ResiliencePipeline _hotPath = pipelines.GetPipeline(DependencyPipelines.RedisHotPath);
+
     // KEYS[i]: bucket i's TAT (µs since the epoch). ARGV[1]: cost; ARGV[2]: lease units wanted; ARGV[3]: units a
     // bucket must keep per leased unit; ARGV[2i+2], ARGV[2i+3]: bucket i's emission interval (µs per request) and
     // burst. Returns: allowed (1/0), index of the refusing bucket (0 when allowed), retry-after (µs), units leased,
@@ -105,7 +113,9 @@ public sealed class GcraDecisionStore(IConnectionMultiplexer redis)
             values[4 + 2 * i] = buckets[i].Limit.Burst;
         }
 
-        var result = (long[]?)await redis.GetDatabase().ScriptEvaluateAsync(DecideScript, keys, values)
+        var result = (long[]?)await _hotPath.ExecuteAsync(
+                static async (state, ct) => await state.Database.ScriptEvaluateAsync(DecideScript, state.keys, state.values).WaitAsync(ct),
+                (Database: redis.GetDatabase(), keys, values))
             ?? throw new RedisException("The decision script returned nothing.");
         var quotas = new BucketState[buckets.Count];
         for (var i = 0; i < buckets.Count; i++)

@@ -53,7 +53,7 @@ public sealed class RateLimitDecisionService(
             var limits = await policies.GetAsync(request.WorkspaceId, context.CancellationToken);
             decision = await store.DecideAsync(limits, request.CredentialId, request.Cost, request.Lease, options.Value.LeaseReservePerUnit);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or Polly.ExecutionRejectedException)
         {
             metrics.RecordFailure("redis");
             logger.LogWarning(ex, "No limit decision for workspace {WorkspaceId}: Redis is unreachable", request.WorkspaceId);

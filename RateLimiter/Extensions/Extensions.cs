@@ -5,9 +5,9 @@ using AlyAspire.RateLimiter.Limits;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Resilience;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AlyAspire.RateLimiter.Extensions;
 
@@ -15,15 +15,10 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<LimitsDbContext>("limitsdb");
+        // Fail fast while a store is down: a decision that waits is worse than one the caller makes locally.
+        builder.AddResilientNpgsqlDbContext<LimitsDbContext>("limitsdb");
         builder.Services.AddMigration<LimitsDbContext>();
-
-        // Fail fast while Redis is down: a decision that waits is worse than one the caller makes locally.
-        builder.AddRedisClient("redis", configureOptions: options =>
-        {
-            options.AbortOnConnectFail = false;
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-        });
+        builder.AddResilientRedisClient("redis");
 
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)

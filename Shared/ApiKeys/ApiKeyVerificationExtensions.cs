@@ -1,4 +1,5 @@
 using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +17,7 @@ public static class ApiKeyVerificationExtensions
         services.AddApiKeyClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyVerificationCache>();
+        services.AddDependencyPipelines();
         services.TryAddSingleton<RevocationMarkers>();
         // Transient like the typed ApiKeyClient it holds; the state lives in the singleton cache.
         services.TryAddTransient<ApiKeyVerifier>();

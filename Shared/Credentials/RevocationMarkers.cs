@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using AlyAspire.Shared.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace AlyAspire.Shared.Credentials;
@@ -8,10 +11,14 @@ namespace AlyAspire.Shared.Credentials;
 /// <summary>
 /// What every verifier's cache shares: entries keyed by a hash of the secret (never the secret), trusted for at
 /// most <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the credential's expiry, and used only after
-/// one Redis <c>EXISTS</c> finds none of the credential's <see cref="RevocationSignals"/> markers.
+/// one Redis <c>EXISTS</c> finds none of the credential's <see cref="RevocationSignals"/> markers. The check runs in
+/// the <see cref="DependencyPipelines.RedisHotPath"/> pipeline: a stalled Redis costs a request at most its deadline,
+/// and none once the breaker is open; either way the verifier then asks the credential's source.
 /// </summary>
-public sealed partial class RevocationMarkers(IConnectionMultiplexer redis, ILogger<RevocationMarkers> logger)
+public sealed partial class RevocationMarkers(IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, ILogger<RevocationMarkers> logger)
 {
+    private readonly ResiliencePipeline _hotPath = pipelines.GetPipeline(DependencyPipelines.RedisHotPath);
+
     /// <summary>The cache key of a secret: its SHA-256, so a heap dump of the cache reveals no credential.</summary>
     public static string CacheKeyFor(string secret) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
@@ -32,11 +39,21 @@ public sealed partial class RevocationMarkers(IConnectionMultiplexer redis, ILog
 
         try
         {
-            return await redis.GetDatabase().KeyExistsAsync(markers).WaitAsync(cancellationToken) > 0;
+            var found = await _hotPath.ExecuteAsync(
+                static async (state, ct) => await state.Database.KeyExistsAsync(state.Markers).WaitAsync(ct),
+                (Database: redis.GetDatabase(), Markers: markers),
+                cancellationToken);
+            return found > 0;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException or ExecutionRejectedException
+                                          && !cancellationToken.IsCancellationRequested)
         {
-            LogMarkerCheckFailed(logger, exception);
+            // While the breaker is open every check is refused at once; the failures that opened it were logged.
+            if (exception is not Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                LogMarkerCheckFailed(logger, exception);
+            }
+
             return null;
         }
     }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Internal;
+using AlyAspire.Shared.Resilience;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -155,6 +156,7 @@ public static class OAuthTokenVerificationExtensions
     public static IServiceCollection AddOAuthTokenVerification(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        services.AddDependencyPipelines();
         services.TryAddSingleton<RevocationMarkers>();
         services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = new Uri("http://authserver"));
         services.AddSingleton<OAuthTokenVerifier>();

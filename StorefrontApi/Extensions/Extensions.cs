@@ -2,6 +2,7 @@ using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.OAuth;
+using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis;
 using AlyAspire.StorefrontApi.Application;
@@ -30,11 +31,15 @@ internal static class Extensions
         // Data: not pooled, because each context binds its query filters to the request's workspace.
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentWorkspace, PrincipalWorkspace>();
-        services.AddDbContext<StoreDbContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("storedb")));
+        // Deadlines and breakers on both stores (DependencyPipelines): a stalled one answers 503 + Retry-After, never a hang.
+        services.AddDependencyResilience();
+        services.AddDbContext<StoreDbContext>(options =>
+            options.UseNpgsql(PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"))));
         builder.EnrichNpgsqlDbContext<StoreDbContext>();
+        services.AddPostgresResilience<StoreDbContext>();
         services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
         services.AddMigration<StoreDbContext>(StoreSeed.SeedAsync);
-        builder.AddRedisClient("redis");
+        builder.AddResilientRedisClient("redis");
 
         // Merchant domain, shared by the REST API and the MCP tools.
         services.AddScoped<ActivityFeed>();

@@ -1,0 +1,109 @@
+using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using StackExchange.Redis;
+
+namespace AlyAspire.Shared.Resilience;
+
+/// <summary>
+/// The deadline and circuit breaker that every request-path call to Redis and to PostgreSQL runs behind: one named
+/// Polly pipeline per dependency, registered once per service (<see cref="AddDependencyResilience"/>) and taken from
+/// <see cref="Polly.Registry.ResiliencePipelineProvider{TKey}"/>. A stalled dependency costs a request at most the
+/// pipeline's timeout; once the breaker has seen it fail, it costs nothing (the call is refused at once) until a
+/// probe after <see cref="BreakDuration"/> finds it answering again.
+/// </summary>
+public static class DependencyPipelines
+{
+    /// <summary>Redis on an agent request's path: revocation markers, limit decisions.</summary>
+    public const string RedisHotPath = "redis-hot-path";
+
+    /// <summary>PostgreSQL on a request's path (every EF Core command, see <see cref="PostgresResilienceInterceptor"/>).</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>A Redis answer normally takes a millisecond; one that takes this long is not coming.</summary>
+    public static readonly TimeSpan RedisHotPathTimeout = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The longest one PostgreSQL command (or connection) may take on a request's path: short enough that the
+    /// request still answers (503) within two seconds, long enough for the slowest honest query under load.
+    /// </summary>
+    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1250);
+
+    /// <summary>How long an open breaker refuses calls before it lets one probe through.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
+
+    /// <summary>What a 503 for an unavailable dependency asks the caller to wait: about one break.</summary>
+    public static readonly TimeSpan RetryAfter = BreakDuration;
+
+    /// <summary>
+    /// Registers both pipelines and the exception handler that answers their refusals with 503 + Retry-After
+    /// (<see cref="DependencyUnavailableExceptionHandler"/>; the app needs <c>UseExceptionHandler()</c>).
+    /// </summary>
+    public static IServiceCollection AddDependencyResilience(this IServiceCollection services)
+    {
+        services.AddDependencyPipelines();
+        if (!services.Any(descriptor => descriptor.ImplementationType == typeof(DependencyUnavailableExceptionHandler)))
+        {
+            services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers the two pipelines once (each library that needs them may ask; later calls do nothing).</summary>
+    public static IServiceCollection AddDependencyPipelines(this IServiceCollection services)
+    {
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(Registered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<Registered>();
+        services.AddHttpContextAccessor();
+        services.AddResiliencePipeline(RedisHotPath, pipeline => pipeline
+            .AddCircuitBreaker(Breaker(new PredicateBuilder<object>()
+                .Handle<RedisException>()
+                .Handle<TimeoutException>()
+                .Handle<TimeoutRejectedException>()))
+            .AddTimeout(RedisHotPathTimeout));
+        services.AddResiliencePipeline(Postgres, pipeline => pipeline
+            .AddCircuitBreaker(Breaker(new PredicateBuilder<object>()
+                .Handle<DbException>(exception => exception.IsTransient)
+                .Handle<TimeoutException>()
+                .Handle<TimeoutRejectedException>()))
+            .AddTimeout(PostgresTimeout));
+        return services;
+    }
+
+    private sealed class Registered;
+
+    /// <summary>
+    /// Whether an exception means a dependency could not answer (as opposed to a bug or a refused write): a breaker's
+    /// or a deadline's refusal, a Redis failure, a transient database failure; wrapped ones too (EF Core wraps).
+    /// </summary>
+    public static bool IsUnavailability(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is ExecutionRejectedException or RedisException or RedisTimeoutException or DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Opens once half of the last second's calls (at least three) failed: a short window, so the successes from just
+    // before a stall do not outvote it for long, and every request after its first few is answered at once.
+    private static CircuitBreakerStrategyOptions Breaker(PredicateBuilder<object> handled) => new()
+    {
+        FailureRatio = 0.5,
+        MinimumThroughput = 3,
+        SamplingDuration = TimeSpan.FromSeconds(1),
+        BreakDuration = BreakDuration,
+        ShouldHandle = handled,
+    };
+}

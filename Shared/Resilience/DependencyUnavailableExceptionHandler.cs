@@ -1,0 +1,46 @@
+using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Http;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AlyAspire.Shared.Resilience;
+
+/// <summary>
+/// A request that needed a dependency which could not answer (<see cref="DependencyPipelines.IsUnavailability"/>)
+/// gets 503 with <c>Retry-After</c> and an RFC 9457 problem that names neither the dependency's driver nor the
+/// exception, in every environment: the caller did nothing wrong and may simply retry.
+/// </summary>
+public sealed partial class DependencyUnavailableExceptionHandler(
+    IProblemDetailsService problems,
+    ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!DependencyPipelines.IsUnavailability(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        LogUnavailable(logger, exception, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        RetryAfterHeader.Set(httpContext.Response, DependencyPipelines.RetryAfter);
+        await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = ProblemTypes.ServiceUnavailable,
+                Title = "Temporarily unavailable",
+                Detail = "A store this request needs is not answering. Retry after the time in Retry-After.",
+            },
+        });
+
+        // Handled even when the caller accepts no problem document: the 503 and Retry-After stand on their own.
+        return true;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "A dependency did not answer a request to {Path}; answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, PathString path);
+}

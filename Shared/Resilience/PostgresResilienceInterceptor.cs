@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Polly;
+using Polly.Registry;
+
+namespace AlyAspire.Shared.Resilience;
+
+/// <summary>
+/// Runs every EF Core command and connection opening made on a request's path inside the
+/// <see cref="DependencyPipelines.Postgres"/> pipeline (deadline and circuit breaker), so a stalled or absent
+/// PostgreSQL fails a request within the deadline, and at once while the breaker is open. Work off a request
+/// (migrations, background flushers) keeps the driver's own timeouts: it has nobody waiting and may take longer.
+/// </summary>
+public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<string> pipelines, IHttpContextAccessor http) : DbCommandInterceptor
+{
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(DependencyPipelines.Postgres);
+
+    internal bool OnRequestPath => http.HttpContext is not null;
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (!OnRequestPath || result.HasResult)
+        {
+            return result;
+        }
+
+        var reader = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteReaderAsync(ct), command, cancellationToken);
+        return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (!OnRequestPath || result.HasResult)
+        {
+            return result;
+        }
+
+        var rows = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteNonQueryAsync(ct), command, cancellationToken);
+        return InterceptionResult<int>.SuppressWithResult(rows);
+    }
+
+    public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        if (!OnRequestPath || result.HasResult)
+        {
+            return result;
+        }
+
+        var scalar = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteScalarAsync(ct), command, cancellationToken);
+        return InterceptionResult<object>.SuppressWithResult(scalar!);
+    }
+
+    /// <summary>Opening a connection (a new one, when the pool has none idle) under the same deadline and breaker.</summary>
+    public sealed class ConnectionOpening(ResiliencePipelineProvider<string> pipelines, IHttpContextAccessor http) : DbConnectionInterceptor
+    {
+        private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(DependencyPipelines.Postgres);
+
+        public override async ValueTask<InterceptionResult> ConnectionOpeningAsync(
+            DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (http.HttpContext is null || result.IsSuppressed)
+            {
+                return result;
+            }
+
+            await _pipeline.ExecuteAsync(static async (connection, ct) => await connection.OpenAsync(ct), connection, cancellationToken);
+            return InterceptionResult.Suppress();
+        }
+    }
+}
+
+public static class PostgresResilienceExtensions
+{
+    /// <summary>
+    /// Puts <typeparamref name="TContext"/>'s request-path commands behind the PostgreSQL pipeline. Needs
+    /// <see cref="DependencyPipelines.AddDependencyResilience"/>; pair it with <see cref="FailFast"/> on the connection string.
+    /// </summary>
+    public static IServiceCollection AddPostgresResilience<TContext>(this IServiceCollection services) where TContext : DbContext
+    {
+        services.AddSingleton<PostgresResilienceInterceptor>();
+        services.AddSingleton<PostgresResilienceInterceptor.ConnectionOpening>();
+        services.ConfigureDbContext<TContext>((sp, options) => options.AddInterceptors(
+                sp.GetRequiredService<PostgresResilienceInterceptor>(),
+                sp.GetRequiredService<PostgresResilienceInterceptor.ConnectionOpening>()),
+            ServiceLifetime.Singleton);
+        return services;
+    }
+
+    /// <summary>
+    /// The connection string with Npgsql told not to wait for the server to acknowledge a cancelled command
+    /// (<c>Cancellation Timeout=-1</c>): a command the deadline cancels on a stalled server then ends at once, instead
+    /// of two more seconds later.
+    /// </summary>
+    public static string? FailFast(string? connectionString)
+    {
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return connectionString;
+        }
+
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        builder["Cancellation Timeout"] = "-1";
+        return builder.ConnectionString;
+    }
+}
