@@ -1,6 +1,7 @@
 using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Extensions;
 using AlyAspire.AuthServer.OAuth;
+using AlyAspire.AuthServer.Throttling;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseJsonTokenRequests();
+app.UseOAuthEndpointLimits();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();

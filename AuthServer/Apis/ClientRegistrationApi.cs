@@ -14,19 +14,16 @@ namespace AlyAspire.AuthServer.Apis;
 
 /// <summary>
 /// Dynamic client registration (RFC 7591) over OpenIddict's application manager: public clients
-/// (<c>none</c>) and confidential ones (secret returned once, stored hashed). Rate limited per source IP.
+/// (<c>none</c>) and confidential ones (secret returned once, stored hashed). Limited per client address (Throttling.OAuthEndpointLimitsMiddleware).
 /// </summary>
 public static class ClientRegistrationApi
 {
-    public const string RateLimitPolicy = "client-registration";
-
     private static readonly string[] AuthMethods = [ClientAuthenticationMethods.None, ClientAuthenticationMethods.ClientSecretBasic, ClientAuthenticationMethods.ClientSecretPost];
     private static readonly string[] SupportedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
 
     public static IEndpointRouteBuilder MapClientRegistrationApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/" + DiscoveryMetadataHandler.RegistrationPath, RegisterAsync)
-            .RequireRateLimiting(RateLimitPolicy)
             .DisableAntiforgery()
             .WithName("RegisterClient");
         return app;

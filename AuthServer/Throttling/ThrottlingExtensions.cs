@@ -1,4 +1,3 @@
-using AlyAspire.AuthServer.Apis;
 using AlyAspire.Shared.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -8,8 +7,8 @@ namespace AlyAspire.AuthServer.Throttling;
 internal static class ThrottlingExtensions
 {
     /// <summary>
-    /// Per-address rate limit policies (client registration, sign-in/sign-up posts), the per-e-mail failed sign-in
-    /// limit, and who the client is: X-Forwarded-For is believed only from <see cref="ThrottlingOptions.TrustedProxies"/>.
+    /// The OAuth endpoints' limits per address and per client (<see cref="OAuthEndpointLimitsMiddleware"/>) and the
+    /// per-e-mail failed sign-in limit, both shared through Redis; the per-address sign-in/sign-up post policy; and who the client is: X-Forwarded-For is believed only from <see cref="ThrottlingOptions.TrustedProxies"/>.
     /// </summary>
     public static IServiceCollection AddThrottling(this IServiceCollection services)
     {
@@ -17,14 +16,16 @@ internal static class ThrottlingExtensions
             .BindConfiguration(ThrottlingOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => TrustedProxies.AreValid(o.TrustedProxies), "Throttling:TrustedProxies must list IP addresses or CIDR networks.")
+            .Validate(o => o.OAuthEndpoints.All(e => e.IsValid),
+                "Throttling:Token, :Introspection, :Revocation and :Authorization need PerAddress and PerClient between 1 and 1000000.")
             .ValidateOnStart();
 
+        services.AddSingleton<SharedWindowCounters>();
         services.AddSingleton<FailedSignInLimiter>();
 
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy<string, ClientRegistrationRateLimitPolicy>(ClientRegistrationApi.RateLimitPolicy);
             options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name);
         });
 
@@ -33,4 +34,8 @@ internal static class ThrottlingExtensions
 
         return services;
     }
+
+    /// <summary>The OAuth endpoints' limits: after the forwarded headers and the JSON token rewrite, before authentication.</summary>
+    public static IApplicationBuilder UseOAuthEndpointLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<OAuthEndpointLimitsMiddleware>();
 }
