@@ -73,7 +73,11 @@ public sealed class ServiceCredentialTests(PlatformFixture platform)
             }
         }
     }
+}
 
+/// <summary>The internal authentication itself, on a host of its own: who a secret names, and what it refuses to start with.</summary>
+public sealed class InternalServiceAuthenticationTests
+{
     [Fact]
     public async Task The_authenticated_principal_names_its_calling_service_and_unnamed_callers_are_refused()
     {
