@@ -55,6 +55,11 @@ internal sealed class OAuthEndpointLimitsMiddleware(
 
     private LimitedEndpoint? Match(PathString path)
     {
+        if (!path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         var options = throttling.Value;
         return path.Value?.TrimEnd('/').ToLowerInvariant() switch
         {

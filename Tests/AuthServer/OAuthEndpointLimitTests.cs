@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AlyAspire.Tests.Infrastructure;
@@ -22,6 +21,8 @@ public sealed class OAuthEndpointLimitTests(PlatformFixture platform)
     public async Task Token_requests_past_the_per_client_limit_get_an_oauth_429_from_any_address_and_are_counted_in_redis()
     {
         using var http = platform.CreateClient("authserver");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
+        await ThrottleCounts.WaitUntilCountedInRedisAsync(platform, redis.GetDatabase());
         var clientId = $"limited-{Guid.NewGuid():N}";
 
         // Each from another address: only the client id ties them together.
@@ -39,8 +40,7 @@ public sealed class OAuthEndpointLimitTests(PlatformFixture platform)
         Assert.NotEqual(HttpStatusCode.TooManyRequests, other.StatusCode);
 
         // The count is Redis's (every instance sees it), under a hash of the client id, expiring with its window.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
-        var key = $"aly:throttle:token:client:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clientId)), 0, 16)}";
+        var key = ThrottleCounts.Key("token:client", clientId);
         Assert.Equal(TestStackSettings.TokenRequestsPerClient + 1, (long)await redis.GetDatabase().StringGetAsync(key));
         Assert.InRange(await redis.GetDatabase().KeyTimeToLiveAsync(key) ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
         Assert.False(await redis.GetDatabase().KeyExistsAsync($"aly:throttle:token:client:{clientId}"));

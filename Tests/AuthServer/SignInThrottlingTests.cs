@@ -1,5 +1,6 @@
 using System.Net;
 using AlyAspire.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace AlyAspire.Tests.AuthServer;
 
@@ -154,6 +155,8 @@ public sealed class SignInThrottlingTests(PlatformFixture platform)
     [Fact]
     public async Task Failed_sign_ins_are_counted_in_redis_and_survive_an_authserver_restart()
     {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
+        await ThrottleCounts.WaitUntilCountedInRedisAsync(platform, redis.GetDatabase());
         var email = $"restart-target-{Guid.NewGuid():N}@shop.example";
         const int beforeRestart = 3;
         for (var attempt = 1; attempt <= beforeRestart; attempt++)
@@ -161,6 +164,9 @@ public sealed class SignInThrottlingTests(PlatformFixture platform)
             using var guesser = Browser($"198.18.7.{attempt}");
             Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.SignInAsync(email, $"wrong-{attempt}")).Status);
         }
+
+        // Counted in Redis, under a hash of the normalized e-mail (the e-mail itself is not stored there).
+        Assert.Equal(beforeRestart, (long)await redis.GetDatabase().StringGetAsync(ThrottleCounts.Key("sign-in-failures", email.ToUpperInvariant())));
 
         // A new process, no memory of its own: what it knows of these failures is in Redis.
         await platform.RestartAsync("authserver");

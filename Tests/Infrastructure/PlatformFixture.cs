@@ -13,7 +13,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    // Generous: on a shared, loaded machine the four services start one after another (WaitFor) and each can take minutes.
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
