@@ -12,16 +12,17 @@ var keysDb = stores.AddDatabase("keysdb");
 var storeDb = stores.AddDatabase("storedb");
 var limitsDb = stores.AddDatabase("limitsdb");
 
-// Secrets the services share: the internal service credential and the API-key hashing key.
-var serviceKey = stores.AddSecret("internal-service-key");
+// Secrets held by one service each: the API-key hashing key, the session signing key, and the key that encrypts
+// the AuthServer's signing, encryption and data-protection keys at rest. (Service-to-service secrets: below, per pair.)
 var apiKeyHashSecret = stores.AddSecret("api-key-hash-secret");
 var sessionSigningKey = stores.AddSecret("session-signing-key");
+var keyEncryptionKey = stores.AddSecret("key-encryption-key");
 
 // Services
 var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
-    .WithPlatformService(serviceKey)
+    .WithPlatformService()
     .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret);
 
 // The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
@@ -30,7 +31,7 @@ var rateLimiter = builder.AddProject<Projects.RateLimiter>("ratelimiter")
     .WithHttpEndpoint(port: 5401, name: "grpc")
     .WithReference(limitsDb).WaitFor(limitsDb)
     .WithReference(redis).WaitFor(redis)
-    .WithPlatformService(serviceKey);
+    .WithPlatformService();
 rateLimiter.WithEnvironment("RateLimiter__GrpcPort", rateLimiter.GetEndpoint("grpc").Property(EndpointProperty.TargetPort));
 
 var authServer = builder.AddProject<Projects.AuthServer>("authserver")
@@ -39,8 +40,9 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(redis).WaitFor(redis)
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter)
-    .WithPlatformService(serviceKey)
-    .WithEnvironment("Session__SigningKey", sessionSigningKey);
+    .WithPlatformService()
+    .WithEnvironment("Session__SigningKey", sessionSigningKey)
+    .WithEnvironment("KeyEncryption__Key", keyEncryptionKey);
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -50,7 +52,17 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter).WaitFor(rateLimiter)
     .WithReference(authServer).WaitFor(authServer)
-    .WithPlatformService(serviceKey);
+    .WithPlatformService();
+
+// One secret per calling pair (a service refuses any other service's): who calls whom.
+stores.AddServiceCredential(caller: authServer, callee: keyService);
+stores.AddServiceCredential(caller: storefrontApi, callee: keyService);
+stores.AddServiceCredential(caller: storefrontApi, callee: rateLimiter);
+
+// The StorefrontApi introspects tokens at the public AuthServer as an OAuth client with its own secret.
+var introspectionSecret = stores.AddSecret("introspection-client-secret");
+storefrontApi.WithEnvironment("Introspection__ClientSecret", introspectionSecret);
+authServer.WithEnvironment("OAuth__ResourceServerSecrets__storefrontapi", introspectionSecret);
 
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).

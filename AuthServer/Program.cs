@@ -2,6 +2,7 @@ using AlyAspire.AuthServer.Apis;
 using AlyAspire.AuthServer.Extensions;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.Shared.Http;
+using AlyAspire.AuthServer.Throttling;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,7 @@ app.UseRequestInputGuard();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseJsonTokenRequests();
+app.UseOAuthEndpointLimits();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();

@@ -56,7 +56,7 @@ public static class AgentRateLimitingExtensions
                 KeepAlivePingDelay = TimeSpan.FromSeconds(30),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
             })
-            .AddInternalServiceCredential()
+            .AddInternalServiceCredential(PlatformServices.RateLimiter)
             .RemoveAllLoggers()
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001

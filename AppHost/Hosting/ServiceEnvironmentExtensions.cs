@@ -3,12 +3,10 @@ namespace AlyAspire.AppHost.Hosting;
 public static class ServiceEnvironmentExtensions
 {
     /// <summary>
-    /// What every platform service (not the sample client) gets: the internal service credential it presents to
-    /// and accepts from the others, readiness from its <c>/health</c> endpoint, and a quick shutdown.
+    /// What every platform service (not the sample client) gets: readiness from its <c>/health</c> endpoint and a
+    /// quick shutdown. (Its service credentials come per calling pair: <see cref="ServiceCredentialExtensions"/>.)
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithPlatformService(
-        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ParameterResource> serviceKey) => builder
-        .WithEnvironment("Internal__ServiceKey", serviceKey)
+    public static IResourceBuilder<ProjectResource> WithPlatformService(this IResourceBuilder<ProjectResource> builder) => builder
         .WithHttpHealthCheck("/health")
         .WithQuickShutdown();
 

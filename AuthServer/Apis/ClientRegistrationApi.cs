@@ -14,7 +14,7 @@ namespace AlyAspire.AuthServer.Apis;
 
 /// <summary>
 /// Dynamic client registration (RFC 7591) over OpenIddict's application manager: public clients
-/// (<c>none</c>) and confidential ones (secret returned once, stored hashed). Rate limited per source IP.
+/// (<c>none</c>) and confidential ones (secret returned once, stored hashed). Limited per client address (Throttling.OAuthEndpointLimitsMiddleware).
 /// </summary>
 public static class ClientRegistrationApi
 {
@@ -30,7 +30,6 @@ public static class ClientRegistrationApi
     public static IEndpointRouteBuilder MapClientRegistrationApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/" + DiscoveryMetadataHandler.RegistrationPath, RegisterAsync)
-            .RequireRateLimiting(RateLimitPolicy)
             .DisableAntiforgery()
             .WithName("RegisterClient");
         return app;

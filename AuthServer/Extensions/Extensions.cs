@@ -28,7 +28,9 @@ internal static class Extensions
         services.AddMigration<AuthDbContext>(AuthDbSeed.SeedAsync);
         builder.AddResilientRedisClient("redis");
 
-        // Antiforgery tokens must survive a restart: the keys live in authdb.
+        // Antiforgery tokens must survive a restart: the keys live in authdb, sealed with the key-encryption key
+        // (which also seals the OpenIddict certificates there).
+        services.AddKeyEncryption();
         services.AddDataProtection().SetApplicationName("AlyAspire.AuthServer").PersistKeysToDbContext<AuthDbContext>();
 
         services.AddOptions<DashboardSessionOptions>().BindConfiguration(DashboardSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();

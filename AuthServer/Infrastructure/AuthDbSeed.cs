@@ -1,6 +1,5 @@
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.Shared.Development;
-using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -40,14 +39,16 @@ public static class AuthDbSeed
     private static async Task SeedResourceServersAsync(IServiceProvider services, CancellationToken ct)
     {
         var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
-        var secret = services.GetRequiredService<IConfiguration>()[InternalServiceAuthentication.ConfigurationKey];
-        if (string.IsNullOrEmpty(secret))
-        {
-            return;
-        }
-
+        var configuration = services.GetRequiredService<IConfiguration>();
         foreach (var clientId in services.GetRequiredService<IOptions<OAuthServerOptions>>().Value.ResourceServerClients)
         {
+            // Each resource server's introspection secret is its own (an AppHost secret parameter), not a service credential.
+            var secret = configuration[OAuthServerOptions.ResourceServerSecretKey(clientId)];
+            if (string.IsNullOrEmpty(secret))
+            {
+                continue;
+            }
+
             var descriptor = new OpenIddictApplicationDescriptor
             {
                 ClientId = clientId,
@@ -57,7 +58,7 @@ public static class AuthDbSeed
                 Permissions = { Permissions.Endpoints.Introspection },
             };
 
-            // The service key can change between runs: the registration always carries the current one.
+            // The secret can change between runs: the registration always carries the current one.
             var existing = await applications.FindByClientIdAsync(clientId, ct);
             if (existing is null)
             {

@@ -48,8 +48,8 @@ public sealed class Membership
 }
 
 /// <summary>
-/// The OpenIddict server's signing or encryption certificate (PKCS#12), generated once and kept so a restart
-/// loses no token, code or consent.
+/// The OpenIddict server's signing or encryption certificate, generated once and kept so a restart loses no token,
+/// code or consent. <see cref="Pkcs12"/> holds the PKCS#12 file sealed with the <see cref="KeyEncryptionKey"/>.
 /// </summary>
 public sealed class ServerCertificate
 {

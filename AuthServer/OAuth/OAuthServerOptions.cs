@@ -33,7 +33,10 @@ public sealed class OAuthServerOptions
     /// <summary>Confidential clients that may introspect any access token: the platform's resource servers.</summary>
     public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId];
 
-    /// <summary>Client registrations (RFC 7591) allowed per source IP per minute.</summary>
+    /// <summary>Where a resource server's introspection secret is configured (<c>OAuth:ResourceServerSecrets:&lt;client id&gt;</c>).</summary>
+    public static string ResourceServerSecretKey(string clientId) => $"{Section}:ResourceServerSecrets:{clientId}";
+
+    /// <summary>Client registrations (RFC 7591) allowed per client address (IPv6: /64) per <c>Throttling:OAuthWindow</c>.</summary>
     [Range(1, 100_000)]
     public int RegistrationPermitsPerMinute { get; set; } = 20;
 

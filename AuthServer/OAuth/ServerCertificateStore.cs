@@ -11,9 +11,10 @@ namespace AlyAspire.AuthServer.OAuth;
 /// Gives the OpenIddict server its signing and encryption certificates: from configuration
 /// (<c>OAuth:Certificates:Signing</c> / <c>OAuth:Certificates:Encryption</c>, paths to PKCS#12 files, with
 /// <c>…:Password</c>) in production, otherwise generated once and kept in authdb, so a restart invalidates no
-/// token, code or consent.
+/// token, code or consent. What authdb keeps is sealed with the <see cref="KeyEncryptionKey"/>; a row stored in
+/// the clear by an earlier version is sealed the first time it is read.
 /// </summary>
-public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time)
+public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, KeyEncryptionKey keyEncryptionKey)
     : IConfigureOptions<OpenIddictServerOptions>
 {
     public const string Signing = "signing";
@@ -40,10 +41,10 @@ public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfigu
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         db.Database.Migrate();
 
-        var stored = db.ServerCertificates.AsNoTracking().SingleOrDefault(c => c.Purpose == purpose);
+        var stored = db.ServerCertificates.SingleOrDefault(c => c.Purpose == purpose);
         if (stored is null)
         {
-            stored = new ServerCertificate { Purpose = purpose, Pkcs12 = Create(purpose, usage), CreatedAt = time.GetUtcNow() };
+            stored = new ServerCertificate { Purpose = purpose, Pkcs12 = Seal(Create(purpose, usage), purpose), CreatedAt = time.GetUtcNow() };
             db.ServerCertificates.Add(stored);
             try
             {
@@ -56,9 +57,26 @@ public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfigu
                 stored = db.ServerCertificates.AsNoTracking().Single(c => c.Purpose == purpose);
             }
         }
+        else if (!KeyEncryptionKey.IsEnvelope(stored.Pkcs12))
+        {
+            stored.Pkcs12 = Seal(stored.Pkcs12, purpose);
+            db.SaveChanges();
+        }
 
-        return X509CertificateLoader.LoadPkcs12(stored.Pkcs12, password: null, X509KeyStorageFlags.EphemeralKeySet);
+        var pkcs12 = keyEncryptionKey.Decrypt(stored.Pkcs12, SealPurpose(purpose));
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12(pkcs12, password: null, X509KeyStorageFlags.EphemeralKeySet);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs12);
+        }
     }
+
+    private byte[] Seal(byte[] pkcs12, string purpose) => keyEncryptionKey.Encrypt(pkcs12, SealPurpose(purpose));
+
+    private static string SealPurpose(string purpose) => $"server-certificate:{purpose}";
 
     private byte[] Create(string purpose, X509KeyUsageFlags usage)
     {

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AlyAspire.AuthServer.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -8,35 +7,21 @@ namespace AlyAspire.AuthServer.Throttling;
 /// Failed sign-ins per e-mail, whatever the address they come from: once an e-mail has used up
 /// <see cref="ThrottlingOptions.FailedSignInsPerEmail"/> in its window, every sign-in with it is refused, the
 /// right password included, until the window ends. E-mails with no account are counted the same way, so a
-/// refusal says nothing about whether an account exists. Kept in memory: the AuthServer runs as one instance.
+/// refusal says nothing about whether an account exists. Counted in Redis (<see cref="SharedWindowCounters"/>),
+/// so every AuthServer instance, and a restarted one, sees the same failures.
 /// </summary>
-public sealed class FailedSignInLimiter : IDisposable
+public sealed class FailedSignInLimiter(SharedWindowCounters counters, IOptions<ThrottlingOptions> options)
 {
-    private readonly PartitionedRateLimiter<string> _failures;
-    private readonly TimeSpan _window;
-
-    public FailedSignInLimiter(IOptions<ThrottlingOptions> options)
-    {
-        var limits = options.Value;
-        _window = limits.FailedSignInWindow;
-        // A window opens with an e-mail's first attempt; an e-mail without failures is forgotten soon after.
-        _failures = PartitionedRateLimiter.Create<string, string>(email => RateLimitPartition.GetFixedWindowLimiter(
-            email, _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.FailedSignInsPerEmail, Window = limits.FailedSignInWindow, QueueLimit = 0 }));
-    }
-
     /// <summary>Null when the e-mail may try to sign in; otherwise how long it has to wait (at most a window).</summary>
-    public TimeSpan? RefusedFor(string email)
-    {
-        using var lease = _failures.AttemptAcquire(User.Normalize(email), permitCount: 0);
-        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _window;
-    }
+    public ValueTask<TimeSpan?> RefusedForAsync(string email, CancellationToken cancellationToken) =>
+        counters.CountAsync(Limit(email), hits: 0, cancellationToken);
 
-    public void CountFailure(string email)
-    {
-        using var _ = _failures.AttemptAcquire(User.Normalize(email));
-    }
+    /// <summary>Not cancellable: a guess whose sender hangs up after the password check still counts.</summary>
+    public async ValueTask CountFailureAsync(string email) =>
+        await counters.CountAsync(Limit(email), hits: 1, CancellationToken.None);
 
-    public void Dispose() => _failures.Dispose();
+    private WindowLimit Limit(string email) =>
+        new("sign-in-failures", User.Normalize(email), options.Value.FailedSignInsPerEmail, options.Value.FailedSignInWindow);
 }
 
 /// <summary>What a person is told when sign-in attempts are refused, by address or by e-mail alike.</summary>

@@ -15,7 +15,8 @@ internal static class Extensions
         builder.Services.AddMigration<KeysDbContext>();
         builder.AddResilientRedisClient("redis");
 
-        builder.Services.AddInternalServiceAuthentication();
+        // Its callers: the dashboard (management on behalf of a person) and the agent surfaces (verification, management).
+        builder.Services.AddInternalServiceAuthentication(PlatformServices.AuthServer, PlatformServices.StorefrontApi);
         // An unreadable request (bad JSON, wrong route value) is the caller's error: a 400 problem, not a 500,
         // worded with the framework's defaults for its status.
         builder.Services.AddBadRequestProblems();

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using AlyAspire.RateLimiter.Client.Workspace;
+using AlyAspire.Shared.Http;
 using AlyAspire.Shared.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -18,7 +18,8 @@ public interface IPreAuthPenalty
 }
 
 /// <summary>
-/// The pre-auth layer: a token bucket per client address (after trusted forwarded headers), in memory, run by
+/// The pre-auth layer: a token bucket per client address (after trusted forwarded headers; IPv6 by /64,
+/// <see cref="ClientNetwork"/>), in memory, run by
 /// ASP.NET Core's rate limiting middleware before authentication so a flood of made-up credentials never
 /// reaches a verifier. Wraps the partitioned limiter to count what it allows (refusals are counted where the
 /// middleware answers them).
@@ -110,8 +111,5 @@ public sealed class PreAuthRateLimiter : PartitionedRateLimiter<HttpContext>, IP
         }
     }
 
-    private static string ClientAddress(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : IPAddress.None.ToString();
+    private static string ClientAddress(HttpContext context) => ClientNetwork.Of(context.Connection.RemoteIpAddress);
 }

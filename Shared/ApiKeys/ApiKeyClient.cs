@@ -82,8 +82,8 @@ public sealed class ApiKeyServiceException(HttpStatusCode status, ProblemDetails
 
 public static class ApiKeyClientExtensions
 {
-    /// <summary>Registers <see cref="ApiKeyClient"/> against <c>http://keyservice</c> (service discovery) with the service credential.</summary>
+    /// <summary>Registers <see cref="ApiKeyClient"/> against <c>http://keyservice</c> (service discovery) with the calling service's own KeyService credential.</summary>
     public static IHttpClientBuilder AddApiKeyClient(this IServiceCollection services) =>
         services.AddHttpClient<ApiKeyClient>(client => client.BaseAddress = new Uri("http://keyservice"))
-            .AddInternalServiceCredential();
+            .AddInternalServiceCredential(PlatformServices.KeyService);
 }

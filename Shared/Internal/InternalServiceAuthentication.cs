@@ -12,42 +12,64 @@ using Microsoft.Extensions.Options;
 namespace AlyAspire.Shared.Internal;
 
 /// <summary>
-/// The platform's service-to-service credential: a shared secret from configuration (<c>Internal:ServiceKey</c>,
-/// injected by the AppHost) sent in <see cref="HeaderName"/>. Internal endpoints (key verification, usage
-/// read-outs, management on behalf of a signed-in person) require it; agents never hold it.
+/// Service-to-service credentials, one secret per calling pair: a service accepts a caller's secret from
+/// <c>Internal:Callers:&lt;caller&gt;</c> and presents its own to a callee from <c>Internal:Credentials:&lt;callee&gt;</c>
+/// (both injected by the AppHost, which makes one secret parameter per pair), in <see cref="HeaderName"/>. A
+/// secret authenticates its caller to that one callee only, and the principal names the caller
+/// (<see cref="CallerClaim"/>), so endpoints can authorize by who is calling. Agents never hold any of them.
 /// </summary>
 public static class InternalServiceAuthentication
 {
     public const string Scheme = "InternalService";
     public const string Policy = "InternalService";
     public const string HeaderName = "X-Aly-Service-Key";
-    public const string ConfigurationKey = "Internal:ServiceKey";
 
-    public static IServiceCollection AddInternalServiceAuthentication(this IServiceCollection services)
+    /// <summary>The claim naming the calling service (a <see cref="PlatformServices"/> name).</summary>
+    public const string CallerClaim = "aly_service";
+
+    public const int MinimumSecretLength = 16;
+
+    /// <summary>Where a service finds the secret it accepts from <paramref name="caller"/>.</summary>
+    public static string CallerKey(string caller) => $"Internal:Callers:{caller}";
+
+    /// <summary>Where a service finds the secret it presents to <paramref name="callee"/>.</summary>
+    public static string CredentialKey(string callee) => $"Internal:Credentials:{callee}";
+
+    /// <summary>
+    /// Accepts the named callers, each with its own configured secret (refusing to start without them), and
+    /// nobody else: a secret configured for any other service is ignored. <see cref="Policy"/> requires one of them.
+    /// </summary>
+    public static IServiceCollection AddInternalServiceAuthentication(this IServiceCollection services, params string[] callers)
     {
-        services.AddOptions<InternalServiceOptions>()
-            .BindConfiguration("Internal")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ServiceKey) && o.ServiceKey.Length >= 16,
-                $"{ConfigurationKey} must be set to a secret of at least 16 characters.")
+        ArgumentOutOfRangeException.ThrowIfZero(callers.Length);
+        services.AddOptions<InternalCallerOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                foreach (var caller in callers)
+                {
+                    options.Secrets[caller] = configuration[CallerKey(caller)] ?? string.Empty;
+                }
+            })
+            .Validate(o => o.Secrets.Values.All(s => s.Length >= MinimumSecretLength),
+                $"Internal:Callers must give each of {string.Join(", ", callers)} a secret of at least {MinimumSecretLength} characters.")
+            .Validate(o => o.Secrets.Values.Distinct(StringComparer.Ordinal).Count() == o.Secrets.Count,
+                "Internal:Callers must give each caller its own secret.")
             .ValidateOnStart();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, InternalServiceAuthenticationHandler>(Scheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireClaim(CallerClaim, callers));
         return services;
     }
 
-    /// <summary>Adds the service credential to every request of an <see cref="HttpClient"/>.</summary>
-    public static IHttpClientBuilder AddInternalServiceCredential(this IHttpClientBuilder builder)
-    {
-        builder.Services.AddTransient<InternalServiceCredentialHandler>();
-        return builder.AddHttpMessageHandler<InternalServiceCredentialHandler>();
-    }
+    /// <summary>Adds this service's credential for <paramref name="callee"/> to every request of an <see cref="HttpClient"/>.</summary>
+    public static IHttpClientBuilder AddInternalServiceCredential(this IHttpClientBuilder builder, string callee) =>
+        builder.AddHttpMessageHandler(services => new InternalServiceCredentialHandler(services.GetRequiredService<IConfiguration>(), callee));
 
-    /// <summary>Constant-time comparison of a presented key with the configured one.</summary>
+    /// <summary>Constant-time comparison of a presented secret with an expected one.</summary>
     public static bool Matches(string? presented, string expected)
     {
-        if (string.IsNullOrEmpty(presented))
+        if (string.IsNullOrEmpty(presented) || string.IsNullOrEmpty(expected))
         {
             return false;
         }
@@ -59,43 +81,57 @@ public static class InternalServiceAuthentication
     }
 }
 
-public sealed class InternalServiceOptions
+/// <summary>The secret accepted from each caller, by caller name.</summary>
+public sealed class InternalCallerOptions
 {
-    public string ServiceKey { get; set; } = string.Empty;
+    public Dictionary<string, string> Secrets { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class InternalServiceAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<InternalServiceOptions> serviceOptions)
+    IOptions<InternalCallerOptions> callers)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(InternalServiceAuthentication.HeaderName, out var presented))
+        if (!Request.Headers.TryGetValue(InternalServiceAuthentication.HeaderName, out var header))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!InternalServiceAuthentication.Matches(presented.ToString(), serviceOptions.Value.ServiceKey))
+        // Every caller's secret is compared, whichever matches, so the time taken says nothing about which one is close.
+        var presented = header.ToString();
+        string? caller = null;
+        foreach (var (name, secret) in callers.Value.Secrets)
+        {
+            if (InternalServiceAuthentication.Matches(presented, secret))
+            {
+                caller = name;
+            }
+        }
+
+        if (caller is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The service credential is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "platform-service")], InternalServiceAuthentication.Scheme);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, caller), new Claim(InternalServiceAuthentication.CallerClaim, caller)],
+            InternalServiceAuthentication.Scheme, ClaimTypes.Name, ClaimTypes.Role);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 }
 
-internal sealed class InternalServiceCredentialHandler(IConfiguration configuration) : DelegatingHandler
+internal sealed class InternalServiceCredentialHandler(IConfiguration configuration, string callee) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var key = configuration[InternalServiceAuthentication.ConfigurationKey]
-            ?? throw new InvalidOperationException($"{InternalServiceAuthentication.ConfigurationKey} is not configured.");
+        var key = InternalServiceAuthentication.CredentialKey(callee);
+        var secret = configuration[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"{key} is not configured.");
         request.Headers.Remove(InternalServiceAuthentication.HeaderName);
-        request.Headers.TryAddWithoutValidation(InternalServiceAuthentication.HeaderName, key);
+        request.Headers.TryAddWithoutValidation(InternalServiceAuthentication.HeaderName, secret);
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -13,7 +13,7 @@ namespace AlyAspire.Shared.OAuth;
 
 /// <summary>
 /// Verifies <c>aly_oauth_…</c> access tokens for a resource server by introspection (RFC 7662) at the AuthServer,
-/// as the confidential client <see cref="ClientId"/> whose secret is the platform's service key. Active results
+/// as the confidential client <see cref="ClientId"/> with its own secret (<see cref="ClientSecretKey"/>). Active results
 /// are cached (keyed by the token's SHA-256, never the token) for at most
 /// <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the token's expiry; every cache hit is
 /// checked against the token's and its authorization's revocation markers with one Redis EXISTS. If Redis
@@ -30,6 +30,9 @@ public sealed class OAuthTokenVerifier(
 {
     public const string HttpClientName = "aly-oauth-introspection";
     public const string ClientId = "storefrontapi";
+
+    /// <summary>Configuration key of the introspection client's secret: its own, shared with no other service pair.</summary>
+    public const string ClientSecretKey = "Introspection:ClientSecret";
     public const string IntrospectionPath = "/oauth/introspect";
     public const string AuthorizationIdClaim = "authorization_id";
 
@@ -82,8 +85,9 @@ public sealed class OAuthTokenVerifier(
 
     private async Task<CachedToken?> IntrospectAsync(string token, CancellationToken cancellationToken)
     {
-        var secret = configuration[InternalServiceAuthentication.ConfigurationKey]
-            ?? throw new InvalidOperationException($"{InternalServiceAuthentication.ConfigurationKey} is not configured.");
+        var secret = configuration[ClientSecretKey] is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{ClientSecretKey} is not configured.");
         using var http = httpClients.CreateClient(HttpClientName);
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -151,7 +155,7 @@ public static class OAuthTokenVerificationExtensions
     /// <summary>
     /// Registers <see cref="OAuthTokenVerifier"/> as an <see cref="ICredentialVerifier"/> for OAuth access tokens,
     /// introspecting at <c>http://authserver</c> (service discovery). Needs an <see cref="IConnectionMultiplexer"/>
-    /// (<c>builder.AddRedisClient("redis")</c>) and <c>Internal:ServiceKey</c>.
+    /// (<c>builder.AddRedisClient("redis")</c>) and <see cref="OAuthTokenVerifier.ClientSecretKey"/>.
     /// </summary>
     public static IServiceCollection AddOAuthTokenVerification(this IServiceCollection services)
     {

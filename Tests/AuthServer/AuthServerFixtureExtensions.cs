@@ -37,7 +37,7 @@ internal static class AuthServerSteps
         {
             ["token"] = token,
             ["client_id"] = "storefrontapi",
-            ["client_secret"] = await platform.GetSecretAsync("internal-service-key"),
+            ["client_secret"] = await platform.GetSecretAsync("introspection-client-secret"),
         }));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, body.ToString());

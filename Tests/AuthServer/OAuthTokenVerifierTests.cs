@@ -88,7 +88,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Internal:ServiceKey"] = await platform.GetSecretAsync("internal-service-key"),
+            [OAuthTokenVerifier.ClientSecretKey] = await platform.GetSecretAsync("introspection-client-secret"),
         }).Build());
         services.AddSingleton(redis);
         services.AddOAuthTokenVerification();

@@ -1,5 +1,6 @@
 using System.Net;
 using AlyAspire.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace AlyAspire.Tests.AuthServer;
 
@@ -107,6 +108,79 @@ public sealed class SignInThrottlingTests(PlatformFixture platform)
         var signedIn = await colleague.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
         Assert.Equal(HttpStatusCode.OK, signedIn.Status);
         Assert.NotNull(colleague.SessionJwt);
+    }
+
+    [Fact]
+    public async Task Sign_in_posts_from_anywhere_in_one_ipv6_64_share_one_budget()
+    {
+        // The budget spent from four addresses of one /64 (2001:db8:64:1::/64), a quarter each.
+        var guessers = Enumerable.Range(0, 4).Select(i => Browser($"2001:db8:64:1:{i + 1:x}::{i + 7:x}")).ToList();
+        try
+        {
+            var forms = new List<(AuthServerBrowser Browser, string Token)>();
+            foreach (var guesser in guessers)
+            {
+                var login = await guesser.GetAsync("/account/login");
+                forms.Add((guesser, login.Form("Password").Elements.First(e => e.GetAttribute("name") == "__RequestVerificationToken").GetAttribute("value")!));
+            }
+
+            var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, TestStackSettings.SignInPostsPerMinute), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+                async (i, ct) =>
+                {
+                    var (guesser, token) = forms[i % forms.Count];
+                    using var response = await guesser.Http.PostAsync("/account/login",
+                        new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "", ["Password"] = "", ["__RequestVerificationToken"] = token }), ct);
+                    statuses.Add(response.StatusCode);
+                });
+            Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        }
+        finally
+        {
+            guessers.ForEach(g => g.Dispose());
+        }
+
+        // Yet another address of the same /64 is refused; an address of the neighbouring /64 is not.
+        using var sameNetwork = Browser("2001:db8:64:1:ffff:ffff:ffff:ffff");
+        var refused = await sameNetwork.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+        Assert.NotNull(refused.Response.Headers.RetryAfter);
+
+        using var neighbour = Browser("2001:db8:64:2::1");
+        var signedIn = await neighbour.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
+        Assert.Equal(HttpStatusCode.OK, signedIn.Status);
+        Assert.NotNull(neighbour.SessionJwt);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_are_counted_in_redis_and_survive_an_authserver_restart()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
+        await ThrottleCounts.WaitUntilCountedInRedisAsync(platform, redis.GetDatabase());
+        var email = $"restart-target-{Guid.NewGuid():N}@shop.example";
+        const int beforeRestart = 3;
+        for (var attempt = 1; attempt <= beforeRestart; attempt++)
+        {
+            using var guesser = Browser($"198.18.7.{attempt}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.SignInAsync(email, $"wrong-{attempt}")).Status);
+        }
+
+        // Counted in Redis, under a hash of the normalized e-mail (the e-mail itself is not stored there).
+        Assert.Equal(beforeRestart, (long)await redis.GetDatabase().StringGetAsync(ThrottleCounts.Key("sign-in-failures", email.ToUpperInvariant())));
+
+        // A new process, no memory of its own: what it knows of these failures is in Redis.
+        await platform.RestartAsync("authserver");
+
+        for (var attempt = beforeRestart + 1; attempt <= FailedSignInsPerEmail; attempt++)
+        {
+            using var guesser = Browser($"198.18.7.{attempt}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.SignInAsync(email, $"wrong-{attempt}")).Status);
+        }
+
+        using var late = Browser("198.18.7.100");
+        var refused = await late.SignInAsync(email, "any-password-at-all");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+        Assert.Contains(Refusal, refused.Document!.QuerySelector("[role=alert]")!.TextContent);
     }
 
     private AuthServerBrowser Browser(string clientAddress)

@@ -92,7 +92,7 @@ public sealed class ThirdPartyClientTests(PlatformFixture platform)
         {
             Address = disco.IntrospectionEndpoint!,
             ClientId = "storefrontapi",
-            ClientSecret = await platform.GetSecretAsync("internal-service-key"),
+            ClientSecret = await platform.GetSecretAsync("introspection-client-secret"),
             Token = refreshed.AccessToken!,
         });
         Assert.False(introspection.IsError, introspection.Error);

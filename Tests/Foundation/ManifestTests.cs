@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AlyAspire.AppHost.Hosting;
 using AlyAspire.Tests.Infrastructure;
 
 namespace AlyAspire.Tests.Foundation;
@@ -12,7 +13,16 @@ public sealed class ManifestTests
 {
     private static readonly string[] Services = ["authserver", "keyservice", "ratelimiter", "storefrontapi", "sampleagent"];
     private static readonly string[] Databases = ["authdb", "keysdb", "storedb", "limitsdb"];
-    private static readonly string[] SecretParameters = ["postgres-password", "redis-password", "internal-service-key", "api-key-hash-secret", "session-signing-key"];
+
+    /// <summary>Who calls whom: each pair has its own secret, and no service gets a secret it does not use.</summary>
+    private static readonly (string Caller, string Callee)[] ServicePairs =
+        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter")];
+
+    private static readonly string[] SecretParameters =
+    [
+        "postgres-password", "redis-password", "api-key-hash-secret", "session-signing-key", "key-encryption-key", "introspection-client-secret",
+        .. ServicePairs.Select(pair => ServiceCredentialExtensions.Name(pair.Caller, pair.Callee)),
+    ];
 
     [Fact]
     public async Task Manifest_carries_every_service_reference_and_secret_parameter_but_no_secret_value()
@@ -60,9 +70,25 @@ public sealed class ManifestTests
                 Assert.Equal($"{{{dependency}.bindings.http.url}}", env("storefrontapi").GetProperty($"services__{dependency}__http__0").GetString());
             }
 
-            foreach (var service in Services.Where(s => s != "sampleagent"))
+            Assert.Equal("{key-encryption-key.value}", env("authserver").GetProperty("KeyEncryption__Key").GetString());
+            Assert.Equal("{introspection-client-secret.value}", env("storefrontapi").GetProperty("Introspection__ClientSecret").GetString());
+            Assert.Equal("{introspection-client-secret.value}", env("authserver").GetProperty("OAuth__ResourceServerSecrets__storefrontapi").GetString());
+            foreach (var (caller, callee) in ServicePairs)
             {
-                Assert.Equal("{internal-service-key.value}", env(service).GetProperty("Internal__ServiceKey").GetString());
+                var secret = $"{{{ServiceCredentialExtensions.Name(caller, callee)}.value}}";
+                Assert.Equal(secret, env(caller).GetProperty($"Internal__Credentials__{callee}").GetString());
+                Assert.Equal(secret, env(callee).GetProperty($"Internal__Callers__{caller}").GetString());
+            }
+
+            // Exactly those: no service carries a credential for a pair that is not listed, and none the old shared key.
+            foreach (var service in Services)
+            {
+                var names = env(service).EnumerateObject().Select(p => p.Name).ToList();
+                Assert.DoesNotContain("Internal__ServiceKey", names);
+                Assert.Equal(
+                    ServicePairs.Where(p => p.Caller == service).Select(p => $"Internal__Credentials__{p.Callee}")
+                        .Concat(ServicePairs.Where(p => p.Callee == service).Select(p => $"Internal__Callers__{p.Caller}")).Order(),
+                    names.Where(n => n.StartsWith("Internal__", StringComparison.Ordinal)).Order());
             }
 
             // Behind the ingress (README): the public URLs and hosts and the ingress's network are deployment inputs.

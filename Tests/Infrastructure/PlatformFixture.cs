@@ -75,7 +75,7 @@ public class PlatformFixture : IAsyncLifetime
     public async Task<string> ConnectionStringAsync(string resource) =>
         await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string.");
 
-    /// <summary>The value of one of the AppHost's secret parameters (e.g. <c>internal-service-key</c>).</summary>
+    /// <summary>The value of one of the AppHost's secret parameters (e.g. <c>introspection-client-secret</c>).</summary>
     public async Task<string> GetSecretAsync(string name)
     {
         var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources

@@ -7,15 +7,23 @@ namespace AlyAspire.Tests.Infrastructure;
 /// <summary>Credentials minted the way the platform mints them, for tests that need one.</summary>
 public static class TestCredentials
 {
-    /// <summary>An HTTP client for a service's internal API, holding the platform's service credential.</summary>
-    public static async Task<HttpClient> CreateServiceClientAsync(this PlatformFixture platform, string resource)
+    /// <summary>
+    /// An HTTP client for a service's internal API, holding <paramref name="caller"/>'s credential for it (by default
+    /// its usual caller: the StorefrontApi for the RateLimiter, the AuthServer's dashboard for the KeyService).
+    /// </summary>
+    public static async Task<HttpClient> CreateServiceClientAsync(this PlatformFixture platform, string resource, string? caller = null)
     {
+        caller ??= resource == PlatformServices.RateLimiter ? PlatformServices.StorefrontApi : PlatformServices.AuthServer;
         var http = platform.CreateClient(resource);
-        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.GetSecretAsync("internal-service-key"));
+        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(caller, resource));
         return http;
     }
 
-    /// <summary>An <see cref="ApiKeyClient"/> on the running KeyService, holding the service credential (as the dashboard does).</summary>
+    /// <summary>The secret <paramref name="caller"/> presents to <paramref name="callee"/> (one AppHost secret parameter per pair).</summary>
+    public static Task<string> ServiceSecretAsync(this PlatformFixture platform, string caller, string callee) =>
+        platform.GetSecretAsync(AlyAspire.AppHost.Hosting.ServiceCredentialExtensions.Name(caller, callee));
+
+    /// <summary>An <see cref="ApiKeyClient"/> on the running KeyService, holding the AuthServer's credential (as the dashboard does).</summary>
     public static async Task<ApiKeyClient> ApiKeyClientAsync(this PlatformFixture platform) =>
         new(await platform.CreateServiceClientAsync("keyservice"));
 

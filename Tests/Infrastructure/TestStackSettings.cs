@@ -16,6 +16,9 @@ internal static class TestStackSettings
     /// <summary>Sign-in and sign-up posts the AuthServer allows per address per minute under test.</summary>
     public const int SignInPostsPerMinute = 300;
 
+    /// <summary>Token requests the AuthServer allows per client id per minute under test (per address: practically unlimited).</summary>
+    public const int TokenRequestsPerClient = 20;
+
     public static void Apply(IDistributedApplicationTestingBuilder appHost) => Apply(appHost, Settings);
 
     /// <summary>Sets environment variables of resources; added after the AppHost's own, so they win.</summary>
@@ -42,5 +45,14 @@ internal static class TestStackSettings
         ("authserver", "Throttling__SignInPostsPerMinute", SignInPostsPerMinute.ToString(CultureInfo.InvariantCulture)),
         ("authserver", "ForwardedHeaders__TrustedProxies__0", "127.0.0.1"),
         ("authserver", "ForwardedHeaders__TrustedProxies__1", "::1"),
+        // Every test speaks to the OAuth endpoints from loopback: per address, far more than the suite sends; per
+        // client id, the token endpoint tight enough to test (each test's clients make a handful of token requests).
+        ("authserver", "Throttling__Token__PerAddress", "1000000"),
+        ("authserver", "Throttling__Token__PerClient", TokenRequestsPerClient.ToString(CultureInfo.InvariantCulture)),
+        ("authserver", "Throttling__Introspection__PerAddress", "1000000"),
+        ("authserver", "Throttling__Revocation__PerAddress", "1000000"),
+        ("authserver", "Throttling__Revocation__PerClient", "1000000"),
+        ("authserver", "Throttling__Authorization__PerAddress", "1000000"),
+        ("authserver", "Throttling__Authorization__PerClient", "1000000"),
     ];
 }

@@ -40,7 +40,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection([new(InternalServiceAuthentication.ConfigurationKey, await platform.GetSecretAsync("internal-service-key"))])
+            .AddInMemoryCollection([new(InternalServiceAuthentication.CredentialKey(PlatformServices.KeyService), await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.KeyService))])
             .Build());
         services.AddSingleton<IConnectionMultiplexer>(redis);
         if (time is not null)

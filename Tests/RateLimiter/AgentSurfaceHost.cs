@@ -57,7 +57,7 @@ public sealed class AgentSurfaceHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["services:ratelimiter:grpc:0"] = platform.App.GetEndpoint("ratelimiter", "grpc").ToString(),
-            [InternalServiceAuthentication.ConfigurationKey] = await platform.GetSecretAsync("internal-service-key"),
+            [InternalServiceAuthentication.CredentialKey(PlatformServices.RateLimiter)] = await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter),
             // This machine is shared and noisy: a generous deadline keeps decisions from timing out by accident.
             ["RateLimits:DecisionTimeout"] = "00:00:05",
             ["RateLimits:RemoteRetryInterval"] = "00:00:01",

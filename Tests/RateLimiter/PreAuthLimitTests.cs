@@ -100,6 +100,33 @@ public sealed class PreAuthLimitTests(PlatformFixture platform)
         Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 
+    [Fact]
+    public async Task Every_address_of_one_ipv6_64_shares_one_bucket()
+    {
+        var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform, new LimitDto(1000, 60, 1000));
+        var bearer = AgentSurfaceHost.Bearer(workspaceId, "key_1");
+        await using var host = await AgentSurfaceHost.StartAsync(platform, SmallBucket);
+
+        // 40 addresses of 2001:db8:40:1::/64: rotating through them does not escape the network's 20 tokens.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            statuses.Add((await host.GetAsync(bearer, forwardedFor: $"2001:db8:40:1:{i:x}:{i * 7:x}::{i + 1:x}")).StatusCode);
+        }
+
+        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+
+        // The neighbouring /64 has its own bucket; an IPv4-mapped address counts as its IPv4 address.
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync(bearer, forwardedFor: "2001:db8:40:2::1")).StatusCode);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await host.GetAsync(bearer, forwardedFor: "198.51.100.40")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.GetAsync(bearer, forwardedFor: "::ffff:198.51.100.40")).StatusCode);
+    }
+
     /// <summary>Listens to one host's <c>aly.rate_limit.refused</c> counter (meter AlyAspire.RateLimiting).</summary>
     private sealed class RefusalCounter : IDisposable
     {

@@ -35,7 +35,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
 
         try
         {
-            await StopRedisAsync();
+            await StopRedisAsync(platform);
 
             // FallbackToLocal: in-memory buckets with the workspace's own limits, per instance: key_1 gets its 3
             // (then the credential layer refuses), key_2 the workspace's remaining 2 (then the workspace layer).
@@ -59,7 +59,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         }
         finally
         {
-            await StartRedisAsync();
+            await StartRedisAsync(platform);
         }
 
         // Durable limits resume: the two decisions made before the outage still count (workspace 5 - 2 - this one = 2,
@@ -94,7 +94,8 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         return (10, null);
     }
 
-    private async Task StopRedisAsync()
+    /// <summary>Stops the fixture's Redis (its process ends) and waits until the resource says so.</summary>
+    internal static async Task StopRedisAsync(PlatformFixture platform)
     {
         using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
         var result = await platform.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, cts.Token);
@@ -103,7 +104,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
             e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cts.Token);
     }
 
-    private async Task StartRedisAsync()
+    internal static async Task StartRedisAsync(PlatformFixture platform)
     {
         using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
         var result = await platform.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, cts.Token);

@@ -29,12 +29,12 @@ public class KeyVerificationBenchmarks
     public async Task StartAsync()
     {
         _stack = await PlatformStack.StartAsync();
-        var serviceKey = await _stack.GetSecretAsync("internal-service-key");
+        var serviceKey = await _stack.GetSecretAsync(AlyAspire.AppHost.Hosting.ServiceCredentialExtensions.Name("storefrontapi", "keyservice"));
 
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection([new(InternalServiceAuthentication.ConfigurationKey, serviceKey)])
+            .AddInMemoryCollection([new(InternalServiceAuthentication.CredentialKey("keyservice"), serviceKey)])
             .Build());
         services.AddSingleton<IConnectionMultiplexer>(await ConnectionMultiplexer.ConnectAsync(await _stack.ConnectionStringAsync("redis")));
         services.AddApiKeyVerification();

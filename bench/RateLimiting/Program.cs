@@ -42,7 +42,7 @@ using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4)))
 try
 {
     var serviceKey = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-        .OfType<ParameterResource>().Single(p => p.Name == "internal-service-key").GetValueAsync(default)
+        .OfType<ParameterResource>().Single(p => p.Name == AlyAspire.AppHost.Hosting.ServiceCredentialExtensions.Name("storefrontapi", "ratelimiter")).GetValueAsync(default)
         ?? throw new InvalidOperationException("No internal service key.");
 
     // Workspaces whose budget never runs out: the measurement is the decision, allowed or not.
@@ -62,7 +62,7 @@ try
     clientHost.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["services:ratelimiter:grpc:0"] = app.GetEndpoint("ratelimiter", "grpc").ToString(),
-        [InternalServiceAuthentication.ConfigurationKey] = serviceKey,
+        [InternalServiceAuthentication.CredentialKey("ratelimiter")] = serviceKey,
         // A cold first call on this shared, noisy machine can pass the 1 s default; a fallback decision would
         // then be measured instead of the full path (the last column counts any that still happen).
         ["RateLimits:DecisionTimeout"] = "00:00:05",

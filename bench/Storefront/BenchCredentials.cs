@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AlyAspire.AppHost.Hosting;
 using System.Text.RegularExpressions;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Development;
@@ -20,7 +21,7 @@ internal static partial class BenchCredentials
     public static async Task RaiseWorkspaceLimitsAsync(BenchStack stack)
     {
         using var http = new HttpClient { BaseAddress = stack.Endpoint("ratelimiter") };
-        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync("internal-service-key"));
+        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync(ServiceCredentialExtensions.Name("storefrontapi", "ratelimiter")));
         var generous = new { requestsPerWindow = 1_000_000, windowSeconds = 60, burst = 100_000 };
         Expect(await http.PutAsJsonAsync($"/internal/workspaces/{DemoWorkspace.Id}/limits", new { workspace = generous, perCredential = generous }),
             HttpStatusCode.OK, "limit override");
@@ -29,7 +30,7 @@ internal static partial class BenchCredentials
     public static async Task<string> ApiKeyAsync(BenchStack stack)
     {
         using var http = new HttpClient { BaseAddress = stack.Endpoint("keyservice") };
-        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync("internal-service-key"));
+        http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync(ServiceCredentialExtensions.Name("authserver", "keyservice")));
         var created = await new ApiKeyClient(http).CreateAsync(DemoWorkspace.Id, new CreateApiKeyRequest("benchmark", [ScopeCatalogue.ReadOrders], null),
             new ApiKeyActor("user:benchmark", ScopeCatalogue.Names, null));
         return created.Secret;

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using AlyAspire.AppHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,10 @@ internal sealed class BenchStack : IAsyncDisposable
         IResourceBuilder<T> Existing<T>(string name) where T : IResource =>
             appHost.CreateResourceBuilder(appHost.Resources.OfType<T>().Single(r => r.Name == name));
 
-        var serviceKey = Existing<ParameterResource>("internal-service-key");
+        // The extra instances are StorefrontApis too: they present the StorefrontApi's own credentials.
+        var keyServiceCredential = Existing<ParameterResource>(ServiceCredentialExtensions.Name("storefrontapi", "keyservice"));
+        var rateLimiterCredential = Existing<ParameterResource>(ServiceCredentialExtensions.Name("storefrontapi", "ratelimiter"));
+        var introspectionSecret = Existing<ParameterResource>("introspection-client-secret");
         foreach (var (name, benchmarkSwitch, value) in new[]
         {
             (Ungated, "Benchmark__DisableAgentGate", "true"),
@@ -50,7 +54,9 @@ internal sealed class BenchStack : IAsyncDisposable
                 .WithReference(Existing<ProjectResource>("keyservice"))
                 .WithReference(Existing<ProjectResource>("ratelimiter"))
                 .WithReference(Existing<ProjectResource>("authserver"))
-                .WithEnvironment("Internal__ServiceKey", serviceKey)
+                .WithEnvironment("Internal__Credentials__keyservice", keyServiceCredential)
+                .WithEnvironment("Internal__Credentials__ratelimiter", rateLimiterCredential)
+                .WithEnvironment("Introspection__ClientSecret", introspectionSecret)
                 .WithEnvironment(benchmarkSwitch, value)
                 .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
                 .WithHttpHealthCheck("/health");

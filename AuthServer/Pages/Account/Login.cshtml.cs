@@ -35,7 +35,7 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
         }
 
         // Refused before the password is looked at, so a refusal says nothing about it (or about the account).
-        if (failedSignIns.RefusedFor(Email) is { } wait)
+        if (await failedSignIns.RefusedForAsync(Email, ct) is { } wait)
         {
             Error = SignInRefusal.Message(wait);
             RetryAfterHeader.Set(Response, wait);
@@ -47,7 +47,7 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
         var membership = user is null ? null : (await accounts.MembershipsAsync(user.Id, ct)).FirstOrDefault();
         if (user is null || membership is null)
         {
-            failedSignIns.CountFailure(Email);
+            await failedSignIns.CountFailureAsync(Email);
             // One message for every failure: it must not tell which e-mails exist.
             Error = "The e-mail or password is not correct.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
