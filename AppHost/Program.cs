@@ -40,7 +40,8 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter)
     .WithPlatformService(serviceKey)
-    .WithEnvironment("Session__SigningKey", sessionSigningKey);
+    .WithEnvironment("Session__SigningKey", sessionSigningKey)
+    .WithPlatformMail();
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -55,6 +56,8 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).
 authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
+// Links in the AuthServer's mail start at its public URL, never at a request's Host header.
+authServer.WithEnvironment("Accounts__PublicBaseUrl", authServer.GetEndpoint("http"));
 storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
 
 // A client of the platform, started on demand from the dashboard (or `dotnet run --project SampleAgent`).
