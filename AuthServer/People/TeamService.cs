@@ -257,6 +257,11 @@ public sealed class TeamService(
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockWorkspaceAsync(workspaceId, ct);
+        if (!TeamRules.CanChangeRoles(await CurrentRoleAsync(workspaceId, actor.UserId, ct) ?? string.Empty))
+        {
+            return TeamOutcome.NotAllowed;
+        }
+
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct);
         if (membership is null)
         {
@@ -300,13 +305,20 @@ public sealed class TeamService(
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockWorkspaceAsync(workspaceId, ct);
+        // The actor's role as it is under the lock: one removed a moment ago (by a concurrent removal) acts no more.
+        var actorRole = await CurrentRoleAsync(workspaceId, actor.UserId, ct);
+        if (actorRole is null || !TeamRules.CanManage(actorRole))
+        {
+            return TeamOutcome.NotAllowed;
+        }
+
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct);
         if (membership is null)
         {
             return TeamOutcome.NotFound;
         }
 
-        if (!TeamRules.CanHandle(actor.Role, membership.Role))
+        if (!TeamRules.CanHandle(actorRole, membership.Role))
         {
             return TeamOutcome.NotAllowed;
         }
@@ -368,6 +380,9 @@ public sealed class TeamService(
     /// <summary>Serializes the workspace's membership changes: the owner count read next cannot change until commit.</summary>
     private async Task LockWorkspaceAsync(Guid workspaceId, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM workspaces WHERE "Id" = {workspaceId} FOR UPDATE""", ct);
+
+    private async Task<string?> CurrentRoleAsync(Guid workspaceId, Guid userId, CancellationToken ct) =>
+        await db.Memberships.Where(m => m.WorkspaceId == workspaceId && m.UserId == userId).Select(m => m.Role).SingleOrDefaultAsync(ct);
 
     private async Task<bool> IsLastOwnerAsync(Guid workspaceId, CancellationToken ct) =>
         await db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRoles.Owner, ct) <= 1;
