@@ -7,6 +7,7 @@ using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -61,6 +62,8 @@ internal static class Extensions
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddDashboardPolicies();
+        // The platform's services reach the internal team API with the service credential.
+        services.AddInternalServiceAuthentication();
 
         builder.AddOpenIddictServer();
 

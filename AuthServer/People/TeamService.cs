@@ -10,7 +10,10 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AlyAspire.AuthServer.People;
 
-/// <summary>Who acts on a team: a person and their current role in the workspace (never a role they claim).</summary>
+/// <summary>
+/// Who acts on a team: a person and their current role in the workspace (never a role they claim), or, with
+/// <see cref="Guid.Empty"/>, an API key acting with the role the internal API gives keys.
+/// </summary>
 public sealed record TeamActor(Guid UserId, string Role);
 
 public sealed record TeamMember(Guid UserId, string Email, string Role, DateTimeOffset Since);
@@ -80,6 +83,10 @@ public sealed class TeamService(
             .OrderBy(m => m.CreatedAt)
             .Select(m => new TeamMember(m.UserId, m.User.Email, m.Role, m.CreatedAt))
             .ToListAsync(ct);
+
+    /// <summary>The person's current role in the workspace, or null when they are not a member.</summary>
+    public async Task<string?> RoleOfAsync(Guid workspaceId, Guid userId, CancellationToken ct) =>
+        await db.Memberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId && m.UserId == userId).Select(m => m.Role).SingleOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<PendingInvitation>> PendingInvitationsAsync(Guid workspaceId, CancellationToken ct) =>
         await db.Invitations.AsNoTracking()
@@ -306,7 +313,7 @@ public sealed class TeamService(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockWorkspaceAsync(workspaceId, ct);
         // The actor's role as it is under the lock: one removed a moment ago (by a concurrent removal) acts no more.
-        var actorRole = await CurrentRoleAsync(workspaceId, actor.UserId, ct);
+        var actorRole = actor.UserId == Guid.Empty ? actor.Role : await CurrentRoleAsync(workspaceId, actor.UserId, ct);
         if (actorRole is null || !TeamRules.CanManage(actorRole))
         {
             return TeamOutcome.NotAllowed;

@@ -76,7 +76,7 @@ public sealed class MembershipTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Lowering_a_role_withdraws_the_persons_grants_and_the_last_owner_can_be_neither_demoted_nor_removed()
+    public async Task Two_owners_removing_each_other_at_once_leave_one_and_the_last_owner_can_be_neither_demoted_nor_removed()
     {
         var (member, email, memberId) = await JoinWorkspaceAsync(WorkspaceRoles.Owner, out var workspaceOwner);
         using var _ = member;
@@ -92,9 +92,11 @@ public sealed class MembershipTests(PlatformFixture platform)
         var results = await Task.WhenAll(
             ownerTeam.SubmitAsync(workspaceOwner, RemoveForm(ownerTeam, memberId), new()),
             memberTeam.SubmitAsync(member, RemoveForm(memberTeam, ownerId), new()));
-        var statuses = results.Select(r => r.Status).ToList();
-        Assert.Single(statuses, s => s == HttpStatusCode.OK);
-        var survivor = statuses[0] == HttpStatusCode.OK ? workspaceOwner : member;
+        // The loser is refused, or (if its request came after the winner's) no longer signed in at all.
+        var won = results.Select(r => r.Url.AbsolutePath == "/team" && r.Body.Contains("Member removed", StringComparison.Ordinal)).ToList();
+        Assert.Single(won, w => w);
+        Assert.All(results, r => Assert.NotEqual(HttpStatusCode.InternalServerError, r.Status));
+        var survivor = won[0] ? workspaceOwner : member;
         var survivorTeam = await survivor.GetAsync("/team");
         Assert.Equal(HttpStatusCode.OK, survivorTeam.Status);
         Assert.Equal(1, survivorTeam.Document!.QuerySelectorAll("table")[0].QuerySelectorAll("tbody tr").Length);
@@ -136,14 +138,7 @@ public sealed class MembershipTests(PlatformFixture platform)
     {
         using var founder = new AuthServerBrowser(platform.Endpoint("authserver"));
         await founder.SignUpVerifiedAsync(platform, $"founder-{Guid.NewGuid():N}@shop.example", Password, "Brand New Shop");
-        var keys = await founder.GetAsync("/settings/api-keys");
-        var created = await keys.SubmitAsync(founder, keys.FormFor("Create"), new() { ["name"] = "first key" },
-            repeated: ScopeCatalogue.Names.Select(s => KeyValuePair.Create("scopes", s)));
-        Assert.Equal(HttpStatusCode.OK, created.Status);
-        var secret = created.Document!.QuerySelector("#new-secret")!.GetAttribute("value")!;
-
-        using var storefront = platform.CreateClient("storefrontapi");
-        storefront.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var storefront = await StorefrontWithFirstKeyAsync(founder);
         string[] lists = ["/orders", "/products", "/collections", "/pages", "/customers", "/customer-groups", "/sites", "/domains", "/media", "/api-keys", "/team"];
         foreach (var path in lists)
         {
@@ -164,6 +159,55 @@ public sealed class MembershipTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
         var settings = await storefront.GetFromJsonAsync<JsonElement>("/api/storefront/v1/merchant/workspace/settings");
         Assert.Equal("Europe/Berlin", settings.GetProperty("timezone").GetString());
+    }
+
+    [Fact]
+    public async Task The_storefront_team_endpoints_read_and_change_the_AuthServers_memberships_and_invitations()
+    {
+        using var founder = new AuthServerBrowser(platform.Endpoint("authserver"));
+        var founderEmail = $"founder-{Guid.NewGuid():N}@shop.example";
+        await founder.SignUpVerifiedAsync(platform, founderEmail, Password, "Agent Managed Shop");
+        var founderId = AuthServerSteps.JwtPart(founder.SessionJwt!, 1).GetProperty("sub").GetString()!;
+        using var storefront = await StorefrontWithFirstKeyAsync(founder);
+
+        var team = await storefront.GetFromJsonAsync<JsonElement>("/api/storefront/v1/merchant/team");
+        var owner = team.EnumerateArray().Single();
+        Assert.Equal(founderEmail, owner.GetProperty("email").GetString());
+        Assert.Equal(WorkspaceRoles.Owner, owner.GetProperty("role").GetString());
+        Assert.Equal("active", owner.GetProperty("status").GetString());
+
+        // An agent's invitation is a real one: mailed, pending in the dashboard, not a membership.
+        var invitee = $"agent-invited-{Guid.NewGuid():N}@shop.example";
+        using var invited = await storefront.PostAsJsonAsync("/api/storefront/v1/merchant/team/invitations", new { email = invitee, role = WorkspaceRoles.Member });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var invitation = await invited.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("invited", invitation.GetProperty("status").GetString());
+        using var mailbox = new Mailbox(platform);
+        Assert.Contains("Agent Managed Shop", (await mailbox.WaitForAsync(invitee, "You are invited")).Subject);
+        var page = await founder.GetAsync("/team");
+        Assert.Contains(invitee, page.Document!.QuerySelectorAll("tr[data-invitation]").Select(r => r.TextContent).Single());
+        Assert.DoesNotContain(invitee, page.Document.QuerySelectorAll("table")[0].TextContent);
+
+        // A key acts with an admin's rules: it cannot remove the owner; it can withdraw the invitation.
+        using var removeOwner = await storefront.DeleteAsync($"/api/storefront/v1/merchant/team/{founderId}");
+        Assert.Equal(HttpStatusCode.Forbidden, removeOwner.StatusCode);
+        Assert.Equal("application/problem+json", removeOwner.Content.Headers.ContentType?.MediaType);
+        using var withdraw = await storefront.DeleteAsync($"/api/storefront/v1/merchant/team/{invitation.GetProperty("id").GetGuid()}");
+        Assert.Equal(HttpStatusCode.NoContent, withdraw.StatusCode);
+        Assert.Empty((await founder.GetAsync("/team")).Document!.QuerySelectorAll("tr[data-invitation]"));
+        Assert.Single((await storefront.GetFromJsonAsync<JsonElement>("/api/storefront/v1/merchant/team")).EnumerateArray());
+    }
+
+    /// <summary>The signed-in owner's first API key, with every scope, on a StorefrontApi client.</summary>
+    private async Task<HttpClient> StorefrontWithFirstKeyAsync(AuthServerBrowser owner)
+    {
+        var keys = await owner.GetAsync("/settings/api-keys");
+        var created = await keys.SubmitAsync(owner, keys.FormFor("Create"), new() { ["name"] = "first key" },
+            repeated: ScopeCatalogue.Names.Select(s => KeyValuePair.Create("scopes", s)));
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var storefront = platform.CreateClient("storefrontapi");
+        storefront.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Document!.QuerySelector("#new-secret")!.GetAttribute("value")!);
+        return storefront;
     }
 
     private static AngleSharp.Html.Dom.IHtmlFormElement RemoveForm(AuthServerBrowser.Page team, Guid userId) => team.Document!.Forms.Single(f =>

@@ -13,7 +13,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
