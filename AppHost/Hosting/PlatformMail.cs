@@ -32,10 +32,10 @@ public static class PlatformMail
             ? builder.CreateResourceBuilder(existing)
             : AddSmtp4dev(builder);
         var smtp = smtp4dev.GetEndpoint("smtp");
+        // No WaitFor: mail leaves through the outbox, which retries until smtp4dev is up, so the AuthServer need not wait.
         return service
             .WithEnvironment("Email__SmtpHost", smtp.Property(EndpointProperty.Host))
-            .WithEnvironment("Email__SmtpPort", smtp.Property(EndpointProperty.Port))
-            .WaitFor(smtp4dev);
+            .WithEnvironment("Email__SmtpPort", smtp.Property(EndpointProperty.Port));
     }
 
     private static IResourceBuilder<ExecutableResource> AddSmtp4dev(IDistributedApplicationBuilder builder)
