@@ -42,7 +42,8 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(rateLimiter)
     .WithPlatformService()
     .WithEnvironment("Session__SigningKey", sessionSigningKey)
-    .WithEnvironment("KeyEncryption__Key", keyEncryptionKey);
+    .WithEnvironment("KeyEncryption__Key", keyEncryptionKey)
+    .WithPlatformMail();
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -58,6 +59,7 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
 stores.AddServiceCredential(caller: authServer, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: rateLimiter);
+stores.AddServiceCredential(caller: storefrontApi, callee: authServer);
 
 // The StorefrontApi introspects tokens at the public AuthServer as an OAuth client with its own secret.
 var introspectionSecret = stores.AddSecret("introspection-client-secret");
@@ -77,6 +79,7 @@ if (builder.ExecutionContext.IsPublishMode)
     var storefrontHost = builder.AddParameter("storefront-public-host");
     var ingressNetwork = builder.AddParameter("ingress-network");
     authServer.WithEnvironment("OAuth__Issuer", authServerUrl)
+        .WithEnvironment("Accounts__PublicBaseUrl", authServerUrl)
         .WithEnvironment("ResourceServers__StorefrontApi", storefrontUrl)
         .WithEnvironment("AllowedHosts", ReferenceExpression.Create($"{authServerHost};authserver"))
         .WithEnvironment("ForwardedHeaders__PublicHosts__0", authServerHost)
@@ -92,6 +95,8 @@ if (builder.ExecutionContext.IsPublishMode)
 else
 {
     authServer.WithEnvironment("ResourceServers__StorefrontApi", storefrontApi.GetEndpoint("http"));
+    // Links in the AuthServer's mail start at its public URL, never at a request's Host header.
+    authServer.WithEnvironment("Accounts__PublicBaseUrl", authServer.GetEndpoint("http"));
     storefrontApi.WithEnvironment("Storefront__PublicBaseUrl", storefrontApi.GetEndpoint("http"));
 }
 

@@ -29,6 +29,7 @@ app.UseAntiforgery();
 
 app.MapDefaultEndpoints();
 app.MapClientRegistrationApi();
+app.MapInternalTeamApi();
 app.MapRazorPages();
 
 app.Run();

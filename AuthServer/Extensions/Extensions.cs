@@ -1,11 +1,14 @@
 using AlyAspire.Shared.OAuth;
+using AlyAspire.AuthServer.Email;
 using AlyAspire.AuthServer.Infrastructure;
+using AlyAspire.AuthServer.Outbox;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Http;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
@@ -44,8 +47,22 @@ internal static class Extensions
                 "OAuth:Issuer must be set to the server's public https URL outside Development.")
             .ValidateOnStart();
 
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<AccountService>();
+        services.AddScoped<TeamService>();
+
+        // Side effects committed with their change and delivered with retries: mail, revocation markers.
+        services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        services.AddScoped<OutboxWriter>();
+        services.AddScoped<MailOutbox>();
+        services.AddSingleton<IOutboxHandler, MailOutboxHandler>();
+        services.AddSingleton<IOutboxHandler, RevocationMarkerOutboxHandler>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<RevocationSignalPublisher>();
         services.AddApiKeyClient();
@@ -53,6 +70,8 @@ internal static class Extensions
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddDashboardPolicies();
+        // The StorefrontApi reaches the internal team API with its own credential.
+        services.AddInternalServiceAuthentication(PlatformServices.StorefrontApi);
 
         builder.AddOpenIddictServer();
 
@@ -62,6 +81,8 @@ internal static class Extensions
             options.Conventions.AuthorizePage("/Index", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/ConnectedApps", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Team", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Workspaces", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Account/ChangePassword", DashboardPolicies.SignedIn);
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 
@@ -133,7 +154,9 @@ internal static class Extensions
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)
-                    .AddEventHandler(IntrospectionClaimsHandler.Descriptor);
+                    .AddEventHandler(IntrospectionClaimsHandler.Descriptor)
+                    .AddEventHandler(IntrospectionMembershipHandler.Descriptor)
+                    .AddEventHandler(TokenRequestMembershipHandler.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableErrorPassthrough();
                 if (isDevelopment)

@@ -16,6 +16,12 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
     public DbSet<ServerCertificate> ServerCertificates => Set<ServerCertificate>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

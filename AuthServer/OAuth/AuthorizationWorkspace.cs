@@ -15,6 +15,21 @@ public static class AuthorizationWorkspace
     public static void SetWorkspace(this OpenIddictAuthorizationDescriptor descriptor, Guid workspaceId) =>
         descriptor.Properties[Property] = JsonSerializer.SerializeToElement(workspaceId.ToString());
 
+    /// <summary>The workspace named by an authorization's stored properties (JSON), or null.</summary>
+    public static Guid? Parse(string? properties)
+    {
+        if (string.IsNullOrEmpty(properties))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(properties);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(Property, out var value)
+            && value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var workspaceId)
+            ? workspaceId
+            : null;
+    }
+
     /// <summary>The workspace the authorization was given for, or null when it names none.</summary>
     public static async ValueTask<Guid?> GetWorkspaceIdAsync(this IOpenIddictAuthorizationManager authorizations, object authorization, CancellationToken ct)
     {

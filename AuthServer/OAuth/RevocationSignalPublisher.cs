@@ -13,6 +13,9 @@ public sealed class RevocationSignalPublisher(IConnectionMultiplexer redis, ILog
 
     public Task AuthorizationRevokedAsync(string authorizationId) => PublishAsync(RevocationSignals.OAuthAuthorization(authorizationId));
 
+    /// <summary>Sets and publishes a marker named by <see cref="RevocationSignals"/> (the outbox's delivery).</summary>
+    public Task PublishMarkerAsync(string marker) => PublishAsync(marker);
+
     private async Task PublishAsync(string marker)
     {
         var db = redis.GetDatabase();

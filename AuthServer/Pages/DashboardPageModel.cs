@@ -12,6 +12,8 @@ public abstract class DashboardPageModel : PageModel
 
     public Guid WorkspaceId => Guid.Parse(User.FindFirstValue(SessionClaimTypes.WorkspaceId)!);
 
+    public string WorkspaceName => User.FindFirstValue(SessionClaimTypes.WorkspaceName)!;
+
     public string Role => User.FindFirstValue(SessionClaimTypes.Role)!;
 
     public IReadOnlyList<string> RoleScopes => User.FindAll(SessionClaimTypes.Scope).Select(c => c.Value).ToList();

@@ -4,11 +4,7 @@ namespace AlyAspire.AuthServer.Pages;
 
 public sealed class IndexModel(AccountService accounts) : DashboardPageModel
 {
-    public string WorkspaceName { get; private set; } = string.Empty;
+    public bool EmailVerified { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
-    {
-        var memberships = await accounts.MembershipsAsync(UserId, ct);
-        WorkspaceName = memberships.FirstOrDefault(m => m.WorkspaceId == WorkspaceId)?.WorkspaceName ?? "Workspace";
-    }
+    public async Task OnGetAsync(CancellationToken ct) => EmailVerified = await accounts.IsEmailVerifiedAsync(UserId, ct);
 }

@@ -1,110 +1,95 @@
 using AlyAspire.AuthServer.Pages.Account;
-using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
-using OpenIddict.Abstractions;
 
 namespace AlyAspire.AuthServer.Pages;
 
-public sealed record TeamMember(Guid UserId, string Email, string Role, DateTimeOffset Since);
-
-/// <summary>Members of the workspace and their roles; those allowed to manage the team invite and remove.</summary>
-public sealed class TeamModel(AccountService accounts, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens)
-    : DashboardPageModel
+/// <summary>
+/// The workspace's members and pending invitations. Owners and admins invite (admins not as owner), re-send and
+/// revoke invitations and remove members (admins not owners); owners change roles. Nobody sees a password here.
+/// </summary>
+public sealed class TeamModel(TeamService team) : DashboardPageModel
 {
     public IReadOnlyList<TeamMember> Members { get; private set; } = [];
 
-    public bool CanManage => HasScope(ScopeCatalogue.ManageTeam);
+    public IReadOnlyList<PendingInvitation> Invitations { get; private set; } = [];
+
+    public bool CanManage => TeamRules.CanManage(Role);
+
+    public bool CanChangeRoles => TeamRules.CanChangeRoles(Role);
+
+    /// <summary>The roles this person may hand out.</summary>
+    public IReadOnlyList<string> AssignableRoles => WorkspaceRoles.All.Where(r => TeamRules.CanHandle(Role, r)).ToList();
 
     public string? Error { get; private set; }
 
     public string? Message { get; private set; }
 
-    public string? OneTimePassword { get; private set; }
-
-    public string? InvitedEmail { get; private set; }
+    private TeamActor TeamActor => new(UserId, Role);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostInviteAsync(string? email, string? role, CancellationToken ct)
     {
-        if (!CanManage)
-        {
-            return Forbid();
-        }
-
         if (!SignupModel.IsEmail(email) || role is null || !WorkspaceRoles.IsKnown(role))
         {
-            Error = "Enter a valid e-mail address and one of the roles.";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        else
-        {
-            var result = await accounts.InviteAsync(WorkspaceId, email!.Trim(), role, ct);
-            InvitedEmail = email.Trim();
-            switch (result.Outcome)
-            {
-                case InvitationOutcome.Created:
-                    OneTimePassword = result.OneTimePassword;
-                    Response.Headers.CacheControl = "no-store";
-                    break;
-                case InvitationOutcome.Added:
-                    Message = $"{InvitedEmail} already had an account and now belongs to this workspace as {role}.";
-                    break;
-                default:
-                    Error = $"{InvitedEmail} is already a member.";
-                    Response.StatusCode = StatusCodes.Status409Conflict;
-                    break;
-            }
+            return await ShowAsync(StatusCodes.Status400BadRequest, error: "Enter a valid e-mail address and one of the roles.", ct: ct);
         }
 
-        await LoadAsync(ct);
-        return Page();
+        var invited = email!.Trim();
+        return await ShowAsync(await team.InviteAsync(TeamActor, WorkspaceId, invited, role, ct),
+            $"Invitation sent to {invited}. They become a member when they accept it.", ct);
+    }
+
+    public async Task<IActionResult> OnPostResendAsync(Guid invitationId, CancellationToken ct) =>
+        await ShowAsync(await team.ResendInvitationAsync(TeamActor, WorkspaceId, invitationId, ct), "Invitation sent again with a new link.", ct);
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid invitationId, CancellationToken ct) =>
+        await ShowAsync(await team.RevokeInvitationAsync(TeamActor, WorkspaceId, invitationId, ct), "Invitation revoked: its link no longer works.", ct);
+
+    public async Task<IActionResult> OnPostRoleAsync(Guid userId, string? role, CancellationToken ct)
+    {
+        if (role is null || !WorkspaceRoles.IsKnown(role))
+        {
+            return await ShowAsync(StatusCodes.Status400BadRequest, error: "Choose one of the roles.", ct: ct);
+        }
+
+        return await ShowAsync(await team.ChangeRoleAsync(TeamActor, WorkspaceId, userId, role, ct), $"Role changed to {role}.", ct);
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid userId, CancellationToken ct)
     {
-        if (!CanManage)
+        if (userId == UserId)
         {
-            return Forbid();
+            return await ShowAsync(StatusCodes.Status400BadRequest, error: "You cannot remove yourself.", ct: ct);
         }
 
-        if (userId == UserId || !await accounts.RemoveAsync(WorkspaceId, userId, ct))
-        {
-            Error = "That member cannot be removed (yourself, the last owner, or not a member).";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        else
-        {
-            await RevokeGrantsAsync(userId, ct);
-            Message = "Member removed.";
-        }
+        return await ShowAsync(await team.RemoveAsync(TeamActor, WorkspaceId, userId, ct),
+            "Member removed; their access to this workspace has been revoked.", ct);
+    }
 
+    private async Task<IActionResult> ShowAsync(TeamOutcome outcome, string done, CancellationToken ct) => outcome switch
+    {
+        TeamOutcome.Done => await ShowAsync(StatusCodes.Status200OK, message: done, ct: ct),
+        TeamOutcome.NotAllowed => await ShowAsync(StatusCodes.Status403Forbidden, error: "Your role does not allow that.", ct: ct),
+        TeamOutcome.NotFound => await ShowAsync(StatusCodes.Status404NotFound, error: "No such member or pending invitation in this workspace.", ct: ct),
+        TeamOutcome.LastOwner => await ShowAsync(StatusCodes.Status409Conflict, error: "The workspace's last owner can be neither removed nor demoted.", ct: ct),
+        _ => await ShowAsync(StatusCodes.Status409Conflict, error: "That person is already a member.", ct: ct),
+    };
+
+    private async Task<IActionResult> ShowAsync(int status, string? message = null, string? error = null, CancellationToken ct = default)
+    {
+        Response.StatusCode = status;
+        Message = message;
+        Error = error;
         await LoadAsync(ct);
         return Page();
     }
 
-    /// <summary>What a removed member authorized in this workspace stops working with their membership.</summary>
-    private async Task RevokeGrantsAsync(Guid userId, CancellationToken ct)
+    private async Task LoadAsync(CancellationToken ct)
     {
-        var ids = new List<string>();
-        await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), ct))
-        {
-            if (await authorizations.GetWorkspaceIdAsync(authorization, ct) == WorkspaceId
-                && await authorizations.GetIdAsync(authorization, ct) is { } id)
-            {
-                ids.Add(id);
-            }
-        }
-
-        foreach (var id in ids)
-        {
-            // Revokes the tokens, the authorization and signals the resource servers.
-            await tokens.RevokeByAuthorizationIdAsync(id, ct);
-        }
+        Members = await team.MembersAsync(WorkspaceId, ct);
+        Invitations = CanManage ? await team.PendingInvitationsAsync(WorkspaceId, ct) : [];
     }
-
-    private async Task LoadAsync(CancellationToken ct) =>
-        Members = (await accounts.MembersAsync(WorkspaceId, ct)).Select(m => new TeamMember(m.UserId, m.Email, m.Role, m.Since)).ToList();
 }

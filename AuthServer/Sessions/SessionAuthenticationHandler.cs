@@ -35,22 +35,29 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.Fail("The session is not valid or has expired.");
         }
 
-        // The role comes from the membership as it is now: a removed member loses the dashboard at once.
-        var role = await db.Memberships.AsNoTracking()
+        // The role comes from the membership as it is now: a removed member loses the dashboard at once. The account's
+        // session version too: a password reset or change ends every session issued before it.
+        var current = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == session.UserId && m.WorkspaceId == session.WorkspaceId)
-            .Select(m => m.Role)
+            .Select(m => new { m.Role, m.User.SessionVersion, WorkspaceName = m.Workspace.Name })
             .SingleOrDefaultAsync(Context.RequestAborted);
-        if (role is null)
+        if (current is null)
         {
             tokens.DeleteCookie(Context);
             return AuthenticateResult.Fail("The person no longer belongs to the workspace.");
         }
 
-        var now = time.GetUtcNow();
-        if (role != session.Role || now - session.IssuedAt > (session.ExpiresAt - session.IssuedAt) / 2)
+        if (current.SessionVersion != session.SessionVersion)
         {
-            tokens.WriteCookie(Context, tokens.Issue(session.UserId, session.Email, session.WorkspaceId, role));
-            session = session with { Role = role };
+            tokens.DeleteCookie(Context);
+            return AuthenticateResult.Fail("The session ended when the account's password changed.");
+        }
+
+        var now = time.GetUtcNow();
+        if (current.Role != session.Role || now - session.IssuedAt > (session.ExpiresAt - session.IssuedAt) / 2)
+        {
+            tokens.WriteCookie(Context, tokens.Issue(session.UserId, session.Email, session.WorkspaceId, current.WorkspaceName, current.Role, current.SessionVersion));
+            session = session with { Role = current.Role, WorkspaceName = current.WorkspaceName };
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(SessionTokens.ToPrincipal(session, SchemeName), SchemeName));

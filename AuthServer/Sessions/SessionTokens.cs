@@ -9,7 +9,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace AlyAspire.AuthServer.Sessions;
 
 /// <summary>What a session says about the person signed in.</summary>
-public sealed record DashboardSession(Guid UserId, string Email, Guid WorkspaceId, string Role, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
+public sealed record DashboardSession(
+    Guid UserId, string Email, Guid WorkspaceId, string WorkspaceName, string Role, int SessionVersion, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
 {
     /// <summary>What the role permits: always derived, so it cannot disagree with the role.</summary>
     public IReadOnlyList<string> Scopes => WorkspaceRoles.ScopesFor(Role);
@@ -31,7 +32,8 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
         ? CredentialFormats.DevelopmentSessionCookieName
         : CredentialFormats.SessionCookieName;
 
-    public string Issue(Guid userId, string email, Guid workspaceId, string role)
+    /// <param name="sessionVersion">The account's <see cref="Infrastructure.User.SessionVersion"/>: a session of an older one is refused.</param>
+    public string Issue(Guid userId, string email, Guid workspaceId, string workspaceName, string role, int sessionVersion)
     {
         var now = time.GetUtcNow();
         var descriptor = new SecurityTokenDescriptor
@@ -47,7 +49,9 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
                 [SessionClaimTypes.Subject] = userId.ToString(),
                 [SessionClaimTypes.Email] = email,
                 [SessionClaimTypes.WorkspaceId] = workspaceId.ToString(),
+                [SessionClaimTypes.WorkspaceName] = workspaceName,
                 [SessionClaimTypes.Role] = role,
+                [SessionClaimTypes.SessionVersion] = sessionVersion,
                 [SessionClaimTypes.Scope] = string.Join(' ', WorkspaceRoles.ScopesFor(role)),
             },
         };
@@ -74,14 +78,20 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
         if (!Guid.TryParse(jwt.Subject, out var userId)
             || !jwt.TryGetPayloadValue<string>(SessionClaimTypes.WorkspaceId, out var org) || !Guid.TryParse(org, out var workspaceId)
             || !jwt.TryGetPayloadValue<string>(SessionClaimTypes.Role, out var role)
+            || !jwt.TryGetPayloadValue<string>(SessionClaimTypes.WorkspaceName, out var workspaceName)
+            || !jwt.TryGetPayloadValue<int>(SessionClaimTypes.SessionVersion, out var sessionVersion)
             || !jwt.TryGetPayloadValue<string>(SessionClaimTypes.Email, out var email))
         {
             return null;
         }
 
-        return new DashboardSession(userId, email, workspaceId, role,
+        return new DashboardSession(userId, email, workspaceId, workspaceName, role, sessionVersion,
             new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
+
+    /// <summary>Signs the person in to one of their workspaces (sign-in, switching, accepting an invitation).</summary>
+    public void SignIn(HttpContext context, Infrastructure.User user, People.WorkspaceMembership membership) =>
+        WriteCookie(context, Issue(user.Id, user.Email, membership.WorkspaceId, membership.WorkspaceName, membership.Role, user.SessionVersion));
 
     public void WriteCookie(HttpContext context, string token) =>
         context.Response.Cookies.Append(CookieName(context.Request), token, CookieOptions(context.Request));
@@ -110,6 +120,7 @@ public sealed class SessionTokens(IOptions<DashboardSessionOptions> options, Tim
             new(SessionClaimTypes.Subject, session.UserId.ToString()),
             new(SessionClaimTypes.Email, session.Email),
             new(SessionClaimTypes.WorkspaceId, session.WorkspaceId.ToString()),
+            new(SessionClaimTypes.WorkspaceName, session.WorkspaceName),
             new(SessionClaimTypes.Role, session.Role),
         };
         claims.AddRange(session.Scopes.Select(s => new Claim(SessionClaimTypes.Scope, s)));

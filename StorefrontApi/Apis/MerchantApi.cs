@@ -18,6 +18,7 @@ public static class MerchantApi
             .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
             .WithAgentLimits(app)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
+            .AddEndpointFilter<Application.StoreProvisioningFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 

@@ -1,88 +1,77 @@
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Team;
 using AlyAspire.StorefrontApi.Application;
 using AlyAspire.StorefrontApi.Authentication;
-using AlyAspire.StorefrontApi.Domain;
 using AlyAspire.StorefrontApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace AlyAspire.StorefrontApi.Apis;
 
-public sealed record TeamMemberView(Guid Id, string Email, string Role, string Status, string InvitedBy, DateTimeOffset InvitedAt);
+/// <param name="Status"><c>active</c> for members, <c>invited</c> for pending invitations.</param>
+public sealed record TeamMemberView(Guid Id, string Email, string Role, string Status, DateTimeOffset Since);
 
 public sealed record InviteTeamMemberRequest(string? Email, string? Role);
 
+/// <summary>
+/// The workspace's team for agents: members and pending invitations as the AuthServer keeps them. Invitations are
+/// mailed by the AuthServer and pending until the invitee accepts; agents never invite owners.
+/// </summary>
 public static class TeamApi
 {
     public static RouteGroupBuilder MapTeamApi(this RouteGroupBuilder merchant)
     {
         var team = merchant.MapGroup("/team").WithTags("Team");
         team.MapGet("/", ListMembers).RequireScope(ScopeCatalogue.ManageTeam).WithSummary("List teammates and pending invitations");
-        team.MapPost("/invitations", Invite).RequireScope(ScopeCatalogue.ManageTeam).WithSummary("Invite a teammate as admin or member");
+        team.MapPost("/invitations", Invite).RequireScope(ScopeCatalogue.ManageTeam).WithSummary("Invite a teammate as admin or member (mailed; pending until accepted)");
         team.MapDelete("/{id:guid}", Remove).RequireScope(ScopeCatalogue.ManageTeam).WithSummary("Remove a teammate or withdraw an invitation");
         return merchant;
     }
 
-    public static async Task<Ok<List<TeamMemberView>>> ListMembers(StoreDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.TeamMembers.AsNoTracking().OrderBy(m => m.InvitedAt)
-            .Select(m => new TeamMemberView(m.Id, m.Email, m.Role, m.Status, m.InvitedBy, m.InvitedAt)).ToListAsync(ct));
+    public static async Task<Ok<List<TeamMemberView>>> ListMembers(TeamDirectory team, CancellationToken ct) =>
+        TypedResults.Ok((await team.ListAsync(ct)).Select(ToView).ToList());
 
     public static async Task<Results<Created<TeamMemberView>, ProblemHttpResult>> Invite(
-        InviteTeamMemberRequest request, StoreDbContext db, ICurrentWorkspace workspace, ActivityFeed activity, TimeProvider time, CancellationToken ct)
+        InviteTeamMemberRequest request, TeamDirectory team, ActivityFeed activity, StoreDbContext db, CancellationToken ct)
     {
-        var email = request.Email?.Trim().ToLowerInvariant();
+        var email = request.Email?.Trim();
         if (email is null || email.Length > 254 || email.IndexOf('@', StringComparison.Ordinal) is < 1 || email.EndsWith('@'))
         {
             return StoreResults.Invalid("email", "email must be an email address.");
         }
 
-        // Ownership is transferred by the owner in the dashboard, never handed out by an agent.
+        // Ownership is given by an owner in the dashboard, never handed out by an agent.
         if (request.Role is not (WorkspaceRoles.Admin or WorkspaceRoles.Member))
         {
             return StoreResults.Invalid("role", $"role must be {WorkspaceRoles.Admin} or {WorkspaceRoles.Member}.");
         }
 
-        if (await db.TeamMembers.AnyAsync(m => m.Email == email, ct))
+        var (invitation, refusal) = await team.InviteAsync(email, request.Role, ct);
+        if (refusal is not null)
         {
-            return StoreResults.Conflict($"{email} is already on the team.");
+            return Problem(refusal);
         }
 
-        var member = new TeamMember
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()), Email = email, Role = request.Role, Status = TeamMemberStatus.Invited,
-            InvitedBy = workspace.Actor, InvitedAt = time.GetUtcNow(),
-        };
-        db.TeamMembers.Add(member);
-        activity.Record("team.invited", $"{email} invited as {request.Role}", member.Id);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return StoreResults.Conflict($"{email} is already on the team.");
-        }
-
-        return TypedResults.Created($"{MerchantApi.BasePath}/team/{member.Id}",
-            new TeamMemberView(member.Id, member.Email, member.Role, member.Status, member.InvitedBy, member.InvitedAt));
+        activity.Record("team.invited", $"{invitation!.Email} invited as {invitation.Role}", invitation.Id);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"{MerchantApi.BasePath}/team/{invitation.Id}", ToView(invitation));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, StoreDbContext db, ActivityFeed activity, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, TeamDirectory team, ActivityFeed activity, StoreDbContext db, CancellationToken ct)
     {
-        var member = await db.TeamMembers.FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (member is null)
+        if (await team.RemoveAsync(id, ct) is { } refusal)
         {
-            return StoreResults.NotFound("The teammate was not found.");
+            return Problem(refusal);
         }
 
-        if (member.Role == WorkspaceRoles.Owner)
-        {
-            return StoreResults.Conflict("The workspace owner cannot be removed.");
-        }
-
-        db.TeamMembers.Remove(member);
-        activity.Record("team.removed", $"{member.Email} removed from the team", member.Id);
+        activity.Record("team.removed", "A teammate was removed or an invitation withdrawn", id);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
+
+    private static TeamMemberView ToView(TeamMemberDto member) => new(member.Id, member.Email, member.Role, member.Status, member.Since);
+
+    private static ProblemHttpResult Problem(TeamRefusal refusal) =>
+        refusal.Status == StatusCodes.Status400BadRequest
+            ? StoreResults.Invalid(new Dictionary<string, string[]>(), refusal.Detail)
+            : TypedResults.Problem(refusal.Detail, statusCode: refusal.Status, type: refusal.Type);
 }

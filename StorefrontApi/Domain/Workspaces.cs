@@ -27,24 +27,6 @@ public sealed class WorkspaceSettings : IWorkspaceOwned
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-public static class TeamMemberStatus
-{
-    public const string Invited = "invited";
-    public const string Active = "active";
-}
-
-/// <summary>The store's view of who works in the workspace (the AuthServer owns sign-in; this is the roster agents manage).</summary>
-public sealed class TeamMember : IWorkspaceOwned
-{
-    public Guid Id { get; set; }
-    public Guid WorkspaceId { get; set; }
-    public required string Email { get; set; }
-    public required string Role { get; set; }
-    public required string Status { get; set; }
-    public required string InvitedBy { get; set; }
-    public DateTimeOffset InvitedAt { get; set; }
-}
-
 /// <summary>One entry of the workspace's activity feed: who did what to which record.</summary>
 public sealed class ActivityEvent : IWorkspaceOwned
 {

@@ -43,6 +43,9 @@ internal static class Extensions
 
         // Merchant domain, shared by the REST API and the MCP tools.
         services.AddScoped<ActivityFeed>();
+        services.AddSingleton<StoreProvisioning>();
+        services.AddTeamDirectory();
+        services.AddScoped<StoreProvisioningFilter>();
         services.AddScoped<OrderService>();
         services.AddScoped<CatalogService>();
         services.AddScoped<CustomerService>();

@@ -13,7 +13,6 @@ namespace AlyAspire.StorefrontApi.Infrastructure;
 public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options, ICurrentWorkspace currentWorkspace) : DbContext(options)
 {
     public DbSet<WorkspaceSettings> WorkspaceSettings => Set<WorkspaceSettings>();
-    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
     public DbSet<TrafficDay> TrafficDays => Set<TrafficDay>();
     public DbSet<Site> Sites => Set<Site>();

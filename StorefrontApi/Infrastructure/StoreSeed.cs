@@ -65,7 +65,6 @@ public static class StoreSeed
         db.AddRange(seed.Groups);
         db.AddRange(seed.Customers);
         db.AddRange(seed.Orders);
-        db.AddRange(seed.Team);
         db.AddRange(seed.Traffic);
         db.AddRange(seed.Activity);
         await db.SaveChangesAsync(ct);
@@ -90,7 +89,6 @@ public static class StoreSeed
         List<CustomerGroup> Groups,
         List<Customer> Customers,
         List<Order> Orders,
-        List<TeamMember> Team,
         List<TrafficDay> Traffic,
         List<ActivityEvent> Activity);
 
@@ -115,19 +113,17 @@ public static class StoreSeed
             OrderState.Fulfilled, OrderState.Fulfilled, OrderState.Fulfilled, OrderState.Fulfilled, OrderState.Fulfilled,
             OrderState.Fulfilled, OrderState.Fulfilled, OrderState.Refunded, OrderState.Refunded, OrderState.Cancelled,
             OrderState.Cancelled, OrderState.Paid, OrderState.Fulfilled, OrderState.Pending,
-        ],
-        team: [(DemoWorkspace.DefaultOwnerEmail, WorkspaceRoles.Owner), ("ops@demo.store", WorkspaceRoles.Admin), ("support@demo.store", WorkspaceRoles.Member)]);
+        ]);
 
     private static WorkspaceSeed OtherStore(Guid ws, DateTimeOffset now) => Build(ws, now,
         name: DemoWorkspace.OtherName, subdomain: "other-store", email: "owner@other.store", theme: "harbor", customDomain: "shop.other.store",
         products: [("Brass Compass", 74.00m), ("Rope Bracelet", 18.00m), ("Sea Glass Lamp", 210.00m)],
         customers: [("Ishmael Starbuck", "ishmael@example.org"), ("Ahab Peleg", "ahab@example.org"), ("Queequeg Bildad", "queequeg@example.org")],
-        orderStates: [OrderState.Pending, OrderState.Paid, OrderState.Paid, OrderState.Fulfilled, OrderState.Refunded, OrderState.Cancelled],
-        team: [("owner@other.store", WorkspaceRoles.Owner)]);
+        orderStates: [OrderState.Pending, OrderState.Paid, OrderState.Paid, OrderState.Fulfilled, OrderState.Refunded, OrderState.Cancelled]);
 
     private static WorkspaceSeed Build(
         Guid ws, DateTimeOffset now, string name, string subdomain, string email, string theme, string customDomain,
-        (string Title, decimal Price)[] products, (string Name, string Email)[] customers, string[] orderStates, (string Email, string Role)[] team)
+        (string Title, decimal Price)[] products, (string Name, string Email)[] customers, string[] orderStates)
     {
         const string currency = "EUR";
         var settings = new WorkspaceSettings
@@ -224,11 +220,6 @@ public static class StoreSeed
             return order;
         }).ToList();
 
-        var teamList = team.Select((m, i) => new TeamMember
-        {
-            Id = SeedId(ws, $"member-{i}"), WorkspaceId = ws, Email = m.Email, Role = m.Role, Status = TeamMemberStatus.Active,
-            InvitedBy = "user:" + email, InvitedAt = now.AddDays(-120 + i),
-        }).ToList();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var traffic = Enumerable.Range(1, 30).Select(d => new TrafficDay
         {
@@ -240,7 +231,7 @@ public static class StoreSeed
             Summary = $"Order #{o.Number} placed by {o.Email}", SubjectId = o.Id.ToString(),
         }).ToList();
 
-        return new WorkspaceSeed(settings, [site], [domain], voice, media, productList, collections, pages, groups, customerList, orders, teamList, traffic, activity);
+        return new WorkspaceSeed(settings, [site], [domain], voice, media, productList, collections, pages, groups, customerList, orders, traffic, activity);
     }
 
     public static string Handle(string title) =>

@@ -16,13 +16,15 @@ public sealed class ManifestTests
 
     /// <summary>Who calls whom: each pair has its own secret, and no service gets a secret it does not use.</summary>
     private static readonly (string Caller, string Callee)[] ServicePairs =
-        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter")];
+        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter"), ("storefrontapi", "authserver")];
 
     private static readonly string[] SecretParameters =
     [
         "postgres-password", "redis-password", "api-key-hash-secret", "session-signing-key", "key-encryption-key", "introspection-client-secret",
         .. ServicePairs.Select(pair => ServiceCredentialExtensions.Name(pair.Caller, pair.Callee)),
     ];
+
+    private static readonly string[] MailParameters = ["smtp-host", "smtp-port", "smtp-username", "smtp-password", "mail-from"];
 
     [Fact]
     public async Task Manifest_carries_every_service_reference_and_secret_parameter_but_no_secret_value()
@@ -58,6 +60,20 @@ public sealed class ManifestTests
             }
 
             var env = (string service) => resources.GetProperty(service).GetProperty("env");
+
+            // Mail: the SMTP relay is the deployment's to name (parameters, the password a secret); smtp4dev is for runs only.
+            Assert.False(resources.TryGetProperty("smtp4dev", out _), "smtp4dev must not be deployed");
+            foreach (var parameter in MailParameters)
+            {
+                Assert.Equal("parameter.v0", resources.GetProperty(parameter).GetProperty("type").GetString());
+            }
+
+            Assert.True(resources.GetProperty("smtp-password").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+            Assert.Equal("{smtp-host.value}", env("authserver").GetProperty("Email__SmtpHost").GetString());
+            Assert.Equal("{smtp-port.value}", env("authserver").GetProperty("Email__SmtpPort").GetString());
+            Assert.Equal("{smtp-username.value}", env("authserver").GetProperty("Email__SmtpUsername").GetString());
+            Assert.Equal("{smtp-password.value}", env("authserver").GetProperty("Email__SmtpPassword").GetString());
+            Assert.Equal("{authserver-public-url.value}", env("authserver").GetProperty("Accounts__PublicBaseUrl").GetString());
             Assert.Equal("{keysdb.connectionString}", env("keyservice").GetProperty("ConnectionStrings__keysdb").GetString());
             Assert.Equal("{redis.connectionString}", env("keyservice").GetProperty("ConnectionStrings__redis").GetString());
             Assert.Equal("{api-key-hash-secret.value}", env("keyservice").GetProperty("ApiKeys__HashSecret").GetString());

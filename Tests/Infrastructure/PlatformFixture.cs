@@ -34,13 +34,52 @@ public class PlatformFixture : IAsyncLifetime
 
         App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
-        await App.StartAsync(cts.Token);
-        foreach (var service in Services)
+        try
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+            await App.StartAsync(cts.Token);
+            foreach (var service in Services)
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+            }
+        }
+        catch (OperationCanceledException exception)
+        {
+            throw new TimeoutException($"The stack did not become healthy within {StartTimeout}.{Environment.NewLine}{await RecentLogsAsync()}", exception);
         }
 
         await StartedAsync();
+    }
+
+    /// <summary>Each resource's state and its last log lines: what a failed start leaves to go on.</summary>
+    private async Task<string> RecentLogsAsync()
+    {
+        var report = new System.Text.StringBuilder();
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var resource in App.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        {
+            var state = App.ResourceNotifications.TryGetCurrentState(resource.Name, out var current) ? current.Snapshot.State?.Text : "unknown";
+            report.AppendLine($"--- {resource.Name}: {state}");
+            var lines = new List<string>();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await foreach (var batch in loggers.WatchAsync(resource.Name).WithCancellation(wait.Token))
+                {
+                    lines.AddRange(batch.Select(line => line.Content));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The backlog has been read; the watch would go on for new lines.
+            }
+
+            foreach (var line in lines.TakeLast(25))
+            {
+                report.AppendLine(line);
+            }
+        }
+
+        return report.ToString();
     }
 
     /// <summary>A variant of the stack (e.g. behind an ingress) adds its settings here, before the app model is built.</summary>

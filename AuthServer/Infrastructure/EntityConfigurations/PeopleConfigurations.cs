@@ -39,6 +39,50 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
     }
 }
 
+internal sealed class AccountTokenConfiguration : IEntityTypeConfiguration<AccountToken>
+{
+    public void Configure(EntityTypeBuilder<AccountToken> builder)
+    {
+        builder.ToTable("account_tokens");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.TokenHash).HasMaxLength(32);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => new { t.UserId, t.Purpose });
+        builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> builder)
+    {
+        builder.ToTable("invitations");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Email).HasMaxLength(256);
+        builder.Property(i => i.NormalizedEmail).HasMaxLength(256);
+        builder.Property(i => i.Role).HasMaxLength(20);
+        builder.Property(i => i.TokenHash).HasMaxLength(32);
+        builder.HasIndex(i => i.TokenHash).IsUnique();
+        // At most one pending invitation per e-mail and workspace: inviting again re-sends it.
+        builder.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail }).IsUnique()
+            .HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
+        builder.HasOne(i => i.Workspace).WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox_messages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Kind).HasMaxLength(64);
+        builder.Property(m => m.LastError).HasMaxLength(500);
+        // The dispatcher's one query: what is due and not delivered.
+        builder.HasIndex(m => m.NextAttemptAt).HasFilter("\"DeliveredAt\" IS NULL");
+    }
+}
+
 internal sealed class ServerCertificateConfiguration : IEntityTypeConfiguration<ServerCertificate>
 {
     public void Configure(EntityTypeBuilder<ServerCertificate> builder)

@@ -22,6 +22,10 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
 
     public string? Error { get; private set; }
 
+    /// <summary>Why the person is here: after verifying their e-mail or resetting their password.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Note { get; set; }
+
     public void OnGet()
     {
     }
@@ -54,7 +58,7 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
             return Page();
         }
 
-        sessions.WriteCookie(HttpContext, sessions.Issue(user.Id, user.Email, membership.WorkspaceId, membership.Role));
+        sessions.SignIn(HttpContext, user, membership);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 }

@@ -1,16 +1,18 @@
 using System.Net.Mail;
 using AlyAspire.AuthServer.People;
-using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
-using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AlyAspire.AuthServer.Pages.Account;
 
+/// <summary>
+/// Sign-up: a new workspace and its owner, who verifies the e-mail through a mailed link. The answer is the same
+/// whether or not the e-mail already has an account (its owner learns which from the mail).
+/// </summary>
 [EnableRateLimiting(SignInRateLimitPolicy.Name)]
-public sealed class SignupModel(AccountService accounts, SessionTokens sessions) : PageModel
+public sealed class SignupModel(AccountService accounts) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -18,13 +20,16 @@ public sealed class SignupModel(AccountService accounts, SessionTokens sessions)
     [BindProperty]
     public string? WorkspaceName { get; set; }
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string? Email { get; set; }
 
     [BindProperty]
     public string? Password { get; set; }
 
     public List<string> Errors { get; } = [];
+
+    /// <summary>Set once the form was accepted: the page then only says to look for the mail.</summary>
+    public string? SentTo { get; private set; }
 
     public void OnGet()
     {
@@ -42,14 +47,9 @@ public sealed class SignupModel(AccountService accounts, SessionTokens sessions)
             Errors.Add("Enter a valid e-mail address.");
         }
 
-        if (Password is null || Password.Length < AccountService.MinimumPasswordLength)
+        if (!IsAcceptablePassword(Password))
         {
             Errors.Add($"Choose a password of at least {AccountService.MinimumPasswordLength} characters.");
-        }
-
-        if (Errors.Count == 0 && await accounts.EmailTakenAsync(Email!, ct))
-        {
-            Errors.Add("An account with this e-mail already exists: sign in instead.");
         }
 
         if (Errors.Count > 0)
@@ -58,11 +58,14 @@ public sealed class SignupModel(AccountService accounts, SessionTokens sessions)
             return Page();
         }
 
-        var (user, workspace) = await accounts.SignUpAsync(Email!, Password!, WorkspaceName!, ct);
-        sessions.WriteCookie(HttpContext, sessions.Issue(user.Id, user.Email, workspace.Id, WorkspaceRoles.Owner));
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        await accounts.SignUpAsync(Email!.Trim(), Password!, WorkspaceName!, ct);
+        SentTo = Email.Trim();
+        return Page();
     }
 
     internal static bool IsEmail(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 256 && MailAddress.TryCreate(value.Trim(), out var address) && address.Address == value.Trim();
+
+    internal static bool IsAcceptablePassword(string? value) =>
+        value is not null && value.Length >= AccountService.MinimumPasswordLength && value.Length <= 256;
 }

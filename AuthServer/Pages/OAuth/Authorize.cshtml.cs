@@ -51,6 +51,9 @@ public sealed class AuthorizeModel(
 
     private string? _email;
 
+    /// <summary>The person must verify their e-mail before consenting; the page says so and offers a new link.</summary>
+    public bool MustVerifyEmail { get; private set; }
+
     /// <summary>An error OpenIddict cannot send back to the client (unknown client, unregistered redirect URI…).</summary>
     public OpenIddictResponse? Error { get; private set; }
 
@@ -153,6 +156,19 @@ public sealed class AuthorizeModel(
         if (memberships.Count == 0)
         {
             return Refuse(Errors.AccessDenied, "The person belongs to no workspace.");
+        }
+
+        // An unverified e-mail may belong to someone else: no consent for agents until its owner proved it.
+        if (!await accounts.IsEmailVerifiedAsync(userId, ct))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Refuse(Errors.AccessDenied, "The person's e-mail address is not verified.");
+            }
+
+            MustVerifyEmail = true;
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, ct)

@@ -16,18 +16,6 @@ internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<
     }
 }
 
-internal sealed class TeamMemberConfiguration : IEntityTypeConfiguration<TeamMember>
-{
-    public void Configure(EntityTypeBuilder<TeamMember> builder)
-    {
-        builder.Property(m => m.Email).HasMaxLength(254);
-        builder.Property(m => m.Role).HasMaxLength(16);
-        builder.Property(m => m.Status).HasMaxLength(16);
-        builder.Property(m => m.InvitedBy).HasMaxLength(120);
-        builder.HasIndex(m => new { m.WorkspaceId, m.Email }).IsUnique();
-    }
-}
-
 internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<ActivityEvent>
 {
     public void Configure(EntityTypeBuilder<ActivityEvent> builder)

@@ -474,46 +474,6 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                     b.ToTable("Sites");
                 });
 
-            modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.TeamMember", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Email")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
-
-                    b.Property<DateTimeOffset>("InvitedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("InvitedBy")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("WorkspaceId", "Email")
-                        .IsUnique();
-
-                    b.ToTable("TeamMembers");
-                });
-
             modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.TrafficDay", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
