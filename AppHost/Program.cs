@@ -16,13 +16,18 @@ var limitsDb = stores.AddDatabase("limitsdb");
 var serviceKey = stores.AddSecret("internal-service-key");
 var apiKeyHashSecret = stores.AddSecret("api-key-hash-secret");
 var sessionSigningKey = stores.AddSecret("session-signing-key");
+// Signs the AuthServer's actor assertions (who acts on keys, with which role); only the KeyService verifies them.
+var actorAssertionKey = stores.AddSecret("actor-assertion-key");
 
 // Services
 var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
     .WithPlatformService(serviceKey)
-    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret);
+    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret)
+    .WithEnvironment("ActorAssertions__SigningKey", actorAssertionKey)
+    // An agent managing keys is verified by the KeyService itself: its OAuth token is introspected as this client.
+    .WithEnvironment("OAuth__IntrospectionClientId", "keyservice");
 
 // The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
 // HTTP/2-only endpoint, so decisions get their own endpoint ("grpc") beside the HTTP/1.1 one (health, admin).
@@ -40,7 +45,11 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter)
     .WithPlatformService(serviceKey)
-    .WithEnvironment("Session__SigningKey", sessionSigningKey);
+    .WithEnvironment("Session__SigningKey", sessionSigningKey)
+    .WithEnvironment("ActorAssertions__SigningKey", actorAssertionKey);
+
+// No WaitFor: the AuthServer waits for the KeyService; the KeyService only needs it when an OAuth agent manages keys.
+keyService.WithReference(authServer);
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()

@@ -22,6 +22,7 @@ app.UseAntiforgery();
 
 app.MapDefaultEndpoints();
 app.MapClientRegistrationApi();
+app.MapAuditApi();
 app.MapRazorPages();
 
 app.Run();

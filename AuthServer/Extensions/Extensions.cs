@@ -1,10 +1,13 @@
 using AlyAspire.Shared.OAuth;
+using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.Infrastructure;
+using AlyAspire.AuthServer.Keys;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -41,6 +44,15 @@ internal static class Extensions
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<RevocationSignalPublisher>();
         services.AddApiKeyClient();
+        // Persons act on keys through assertions the KeyService verifies; revoked grants take their agents' keys along.
+        services.AddActorAssertions();
+        services.AddScoped<DashboardActors>();
+        services.AddSingleton<KeyRevocationDelivery>();
+        // One audit log per workspace; other services deliver to it (and read it) with the service credential.
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditTrail>();
+        services.AddInternalServiceAuthentication();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRevocationDelivery>());
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -54,6 +66,7 @@ internal static class Extensions
             options.Conventions.AuthorizePage("/Index", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/ConnectedApps", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Team", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Audit", DashboardPolicies.SignedIn);
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 

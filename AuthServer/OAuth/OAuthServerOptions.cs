@@ -18,7 +18,11 @@ public sealed class OAuthServerOptions
     public string StorefrontApiBaseUrl { get; set; } = string.Empty;
 
     /// <summary>Confidential clients that may introspect any access token: the platform's resource servers.</summary>
-    public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId];
+    /// <remarks>The KeyService introspects too: an agent managing keys is verified by the KeyService itself.</remarks>
+    public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId, KeyServiceClientId];
+
+    /// <summary>The KeyService's introspecting client (<see cref="OAuthTokenVerifier.IntrospectionClientIdKey"/>).</summary>
+    public const string KeyServiceClientId = "keyservice";
 
     /// <summary>Client registrations (RFC 7591) allowed per source IP per minute.</summary>
     [Range(1, 100_000)]

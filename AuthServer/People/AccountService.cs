@@ -114,6 +114,8 @@ public sealed class AccountService(AuthDbContext db, IPasswordHasher<User> hashe
         }
 
         db.Memberships.Remove(membership);
+        // The keys agents minted for them go with the membership (same transaction; delivered by KeyRevocationDelivery).
+        db.KeyRevocationOutbox.Add(KeyRevocationRequest.ForPersonLeaving(workspaceId, userId, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -32,7 +32,8 @@ public static class MerchantApi
             .MapAnalyticsApi()
             .MapWorkspaceApi()
             .MapTeamApi()
-            .MapApiKeysApi();
+            .MapApiKeysApi()
+            .MapAuditEventsApi();
         return merchant;
     }
 }

@@ -1,4 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Scopes;
@@ -82,6 +83,8 @@ internal static class Extensions
 
         // The two verifiers the gate chooses between (each caches, and honours revocation signals).
         services.AddApiKeyVerification();
+        // The workspace's audit log lives in the AuthServer; /merchant/audit-events reads it there.
+        services.AddAuditClient();
         services.AddOAuthTokenVerification();
         builder.AddAgentRateLimiting();
 

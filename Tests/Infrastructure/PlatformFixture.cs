@@ -37,6 +37,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
         }
+
+        TestActors.Use(await GetSecretAsync("actor-assertion-key"));
     }
 
     public async Task DisposeAsync()
