@@ -41,6 +41,9 @@ internal static class Extensions
         services.AddScoped<OrderService>();
         services.AddScoped<CatalogService>();
         services.AddScoped<CustomerService>();
+        services.AddScoped<DomainService>();
+        services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IDnsTxtResolver, DnsTxtResolver>();
         services.AddScoped<AnalyticsService>();
 
         builder.AddAgentGate();

@@ -13,7 +13,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -29,6 +29,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         ]);
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         TestStackSettings.Apply(appHost);
+        // Domain verification asks the test's own DNS server; pending claims expire in seconds, not 72 hours.
+        var storefront = appHost.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "storefrontapi");
+        storefront.Annotations.Add(new EnvironmentCallbackAnnotation("Domains__DnsServer", () => TestDnsServer.Shared.Endpoint));
+        storefront.Annotations.Add(new EnvironmentCallbackAnnotation("Domains__PendingClaimLifetime", () => TestStackSettings.PendingDomainClaimLifetime.ToString("c")));
 
         App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
