@@ -17,13 +17,16 @@ var limitsDb = stores.AddDatabase("limitsdb");
 var apiKeyHashSecret = stores.AddSecret("api-key-hash-secret");
 var sessionSigningKey = stores.AddSecret("session-signing-key");
 var keyEncryptionKey = stores.AddSecret("key-encryption-key");
+// Signs the AuthServer's actor assertions (who acts on keys, with which role); only the KeyService verifies them.
+var actorAssertionKey = stores.AddSecret("actor-assertion-key");
 
 // Services
 var keyService = builder.AddProject<Projects.KeyService>("keyservice")
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
     .WithPlatformService()
-    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret);
+    .WithEnvironment("ApiKeys__HashSecret", apiKeyHashSecret)
+    .WithEnvironment("ActorAssertions__SigningKey", actorAssertionKey);
 
 // The RateLimiter's decision API is gRPC, which needs HTTP/2; Kestrel speaks HTTP/2 without TLS only on an
 // HTTP/2-only endpoint, so decisions get their own endpoint ("grpc") beside the HTTP/1.1 one (health, admin).
@@ -43,7 +46,11 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithPlatformService()
     .WithEnvironment("Session__SigningKey", sessionSigningKey)
     .WithEnvironment("KeyEncryption__Key", keyEncryptionKey)
+    .WithEnvironment("ActorAssertions__SigningKey", actorAssertionKey)
     .WithPlatformMail();
+
+// No WaitFor: the AuthServer waits for the KeyService; the KeyService only needs it when an OAuth agent manages keys.
+keyService.WithReference(authServer);
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -60,11 +67,17 @@ stores.AddServiceCredential(caller: authServer, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: rateLimiter);
 stores.AddServiceCredential(caller: storefrontApi, callee: authServer);
+stores.AddServiceCredential(caller: keyService, callee: authServer);
 
 // The StorefrontApi introspects tokens at the public AuthServer as an OAuth client with its own secret.
 var introspectionSecret = stores.AddSecret("introspection-client-secret");
 storefrontApi.WithEnvironment("Introspection__ClientSecret", introspectionSecret);
 authServer.WithEnvironment("OAuth__ResourceServerSecrets__storefrontapi", introspectionSecret);
+// The KeyService verifies an agent managing keys itself: it introspects the agent's token as its own OAuth client.
+var keyServiceIntrospectionSecret = stores.AddSecret("keyservice-introspection-secret");
+keyService.WithEnvironment("OAuth__IntrospectionClientId", "keyservice")
+    .WithEnvironment("Introspection__ClientSecret", keyServiceIntrospectionSecret);
+authServer.WithEnvironment("OAuth__ResourceServerSecrets__keyservice", keyServiceIntrospectionSecret);
 
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).

@@ -30,6 +30,7 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();
 app.MapClientRegistrationApi();
 app.MapInternalTeamApi();
+app.MapAuditApi();
 app.MapRazorPages();
 
 app.Run();

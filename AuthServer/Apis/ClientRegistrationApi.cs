@@ -92,6 +92,9 @@ public static class ClientRegistrationApi
             descriptor.RedirectUris.Add(new Uri(uri));
         }
 
+        // The consent page tells the person how and when this client came to exist (anyone may register one).
+        descriptor.SetRegistration(ClientProvenance.Dynamic, time.GetUtcNow());
+
         foreach (var grantType in grantTypes)
         {
             descriptor.Permissions.Add(Permissions.Prefixes.GrantType + grantType);

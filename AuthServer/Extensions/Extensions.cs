@@ -2,6 +2,8 @@ using AlyAspire.Shared.OAuth;
 using AlyAspire.AuthServer.Email;
 using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.Outbox;
+using AlyAspire.AuthServer.Audit;
+using AlyAspire.AuthServer.Keys;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
@@ -66,12 +68,20 @@ internal static class Extensions
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<RevocationSignalPublisher>();
         services.AddApiKeyClient();
+        // Persons act on keys through assertions the KeyService verifies; revoked grants take their agents' keys along.
+        services.AddActorAssertions();
+        services.AddScoped<DashboardActors>();
+        services.AddSingleton<KeyRevocationDelivery>();
+        // One audit log per workspace; other services deliver to it (and read it) with the service credential.
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditTrail>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRevocationDelivery>());
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddDashboardPolicies();
-        // The StorefrontApi reaches the internal team API with its own credential.
-        services.AddInternalServiceAuthentication(PlatformServices.StorefrontApi);
+        // Internal APIs (team, audit) are for the StorefrontApi and the KeyService, each with its own credential.
+        services.AddInternalServiceAuthentication(PlatformServices.StorefrontApi, PlatformServices.KeyService);
 
         builder.AddOpenIddictServer();
 
@@ -83,6 +93,7 @@ internal static class Extensions
             options.Conventions.AuthorizePage("/Team", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Workspaces", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Account/ChangePassword", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Audit", DashboardPolicies.SignedIn);
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 

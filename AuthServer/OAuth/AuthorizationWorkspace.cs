@@ -40,3 +40,24 @@ public static class AuthorizationWorkspace
             : null;
     }
 }
+
+/// <summary>
+/// What a consent actually granted (the requested scopes the person's role allowed), kept in the authorization's
+/// properties beside the requested ones OpenIddict keeps for matching later requests.
+/// </summary>
+public static class AuthorizationGrantedScopes
+{
+    public const string Property = "granted_scopes";
+
+    public static void SetGrantedScopes(this OpenIddictAuthorizationDescriptor descriptor, IEnumerable<string> scopes) =>
+        descriptor.Properties[Property] = JsonSerializer.SerializeToElement(scopes.ToArray());
+
+    /// <summary>The granted scopes, or null for a consent given before they were recorded.</summary>
+    public static async ValueTask<IReadOnlyList<string>?> GetGrantedScopesAsync(this IOpenIddictAuthorizationManager authorizations, object authorization, CancellationToken ct)
+    {
+        var properties = await authorizations.GetPropertiesAsync(authorization, ct);
+        return properties.TryGetValue(Property, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray()
+            : null;
+    }
+}

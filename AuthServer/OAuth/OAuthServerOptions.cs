@@ -31,7 +31,11 @@ public sealed class OAuthServerOptions
     public string StorefrontApiBaseUrl { get; set; } = string.Empty;
 
     /// <summary>Confidential clients that may introspect any access token: the platform's resource servers.</summary>
-    public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId];
+    /// <remarks>The KeyService introspects too: an agent managing keys is verified by the KeyService itself.</remarks>
+    public string[] ResourceServerClients { get; set; } = [OAuthTokenVerifier.ClientId, KeyServiceClientId];
+
+    /// <summary>The KeyService's introspecting client (<see cref="OAuthTokenVerifier.IntrospectionClientIdKey"/>).</summary>
+    public const string KeyServiceClientId = "keyservice";
 
     /// <summary>Where a resource server's introspection secret is configured (<c>OAuth:ResourceServerSecrets:&lt;client id&gt;</c>).</summary>
     public static string ResourceServerSecretKey(string clientId) => $"{Section}:ResourceServerSecrets:{clientId}";

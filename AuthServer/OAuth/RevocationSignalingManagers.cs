@@ -1,3 +1,4 @@
+using AlyAspire.AuthServer.Keys;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -40,6 +41,7 @@ public sealed class RevocationSignalingTokenManager(
         // The authorization manager sets it when it revokes; otherwise (already revoked, or gone) it is set here.
         if (authorization is null || !await authorizations.TryRevokeAsync(authorization, cancellationToken))
         {
+            await services.GetRequiredService<KeyRevocationDelivery>().EnqueueGrantAsync(identifier, cancellationToken);
             await signals.AuthorizationRevokedAsync(identifier);
         }
 
@@ -67,17 +69,27 @@ public sealed class RevocationSignalingTokenManager(
     }
 }
 
-/// <summary>OpenIddict's authorization manager, plus a revocation marker for every authorization it revokes.</summary>
+/// <summary>
+/// OpenIddict's authorization manager, plus a revocation marker for every authorization it revokes, and the
+/// revocation of the API keys agents minted under it: an outbox row is written before the grant is revoked (so
+/// a crash in between errs towards revoking), and delivered to the KeyService with retries.
+/// </summary>
 public sealed class RevocationSignalingAuthorizationManager(
     IOpenIddictAuthorizationCache<OpenIddictEntityFrameworkCoreAuthorization> cache,
     ILogger<OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization> store,
-    RevocationSignalPublisher signals)
+    RevocationSignalPublisher signals,
+    KeyRevocationDelivery keyRevocations)
     : OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>(cache, logger, options, store)
 {
     public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreAuthorization authorization, CancellationToken cancellationToken = default)
     {
+        if (authorization.Id is not null && authorization.Status != OpenIddictConstants.Statuses.Revoked)
+        {
+            await keyRevocations.EnqueueGrantAsync(authorization.Id, cancellationToken);
+        }
+
         var revoked = await base.TryRevokeAsync(authorization, cancellationToken);
         if (revoked && authorization.Id is not null)
         {
@@ -96,6 +108,11 @@ public sealed class RevocationSignalingAuthorizationManager(
             {
                 ids.Add(authorization.Id);
             }
+        }
+
+        foreach (var id in ids)
+        {
+            await keyRevocations.EnqueueGrantAsync(id, cancellationToken);
         }
 
         var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);

@@ -1,5 +1,8 @@
+using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.OAuth;
+using AlyAspire.Shared.Audit;
 using AlyAspire.AuthServer.People;
+using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -16,7 +19,8 @@ public sealed class ConnectedAppsModel(
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictApplicationManager applications,
     IOpenIddictTokenManager tokens,
-    AccountService accounts) : DashboardPageModel
+    AccountService accounts,
+    AuditTrail audit) : DashboardPageModel
 {
     public IReadOnlyList<ConnectedApp> Apps { get; private set; } = [];
 
@@ -35,6 +39,15 @@ public sealed class ConnectedAppsModel(
 
         // Revokes the authorization too, and sets its revocation marker (RevocationSignalingTokenManager).
         await tokens.RevokeByAuthorizationIdAsync(authorizationId!, ct);
+        if (await authorizations.GetWorkspaceIdAsync(authorization, ct) is { } workspaceId)
+        {
+            var applicationId = await authorizations.GetApplicationIdAsync(authorization, ct);
+            var application = applicationId is null ? null : await applications.FindByIdAsync(applicationId, ct);
+            var clientId = application is null ? null : await applications.GetClientIdAsync(application, ct);
+            await audit.RecordAsync(workspaceId, AuditKinds.GrantRevoked, AuditActorKinds.Person, $"user:{UserId}",
+                $"client:{clientId}", AuditOutcomes.Succeeded, $"Authorization {authorizationId} revoked on the connected-apps page.", ct);
+        }
+
         Message = "Access revoked.";
         await LoadAsync(ct);
         return Page();
@@ -42,7 +55,8 @@ public sealed class ConnectedAppsModel(
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var workspaces = (await accounts.MembershipsAsync(UserId, ct)).ToDictionary(m => m.WorkspaceId, m => m.WorkspaceName);
+        var memberships = await accounts.MembershipsAsync(UserId, ct);
+        var workspaces = memberships.ToDictionary(m => m.WorkspaceId, m => m.WorkspaceName);
         var apps = new List<ConnectedApp>();
         await foreach (var authorization in authorizations.FindBySubjectAsync(UserId.ToString(), ct))
         {
@@ -64,7 +78,11 @@ public sealed class ConnectedAppsModel(
                 (await applications.GetClientIdAsync(application, ct))!,
                 await applications.GetDisplayNameAsync(application, ct) ?? "Unnamed client",
                 workspaceId is { } id && workspaces.TryGetValue(id, out var name) ? name : "—",
-                [.. await authorizations.GetScopesAsync(authorization, ct)],
+                // What was granted, not what was asked for (older consents: the asked-for scopes the role allows).
+                await authorizations.GetGrantedScopesAsync(authorization, ct)
+                    ?? (await authorizations.GetScopesAsync(authorization, ct))
+                        .Intersect(WorkspaceRoles.ScopesFor(memberships.FirstOrDefault(m => m.WorkspaceId == workspaceId)?.Role ?? string.Empty), StringComparer.Ordinal)
+                        .ToArray(),
                 await authorizations.GetCreationDateAsync(authorization, ct)));
         }
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AlyAspire.AuthServer.Sessions;
-using AlyAspire.Shared.ApiKeys;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlyAspire.AuthServer.Pages;
@@ -19,7 +18,4 @@ public abstract class DashboardPageModel : PageModel
     public IReadOnlyList<string> RoleScopes => User.FindAll(SessionClaimTypes.Scope).Select(c => c.Value).ToList();
 
     public bool HasScope(string scope) => User.HasClaim(SessionClaimTypes.Scope, scope);
-
-    /// <summary>The person as the KeyService's audit sees them; they can grant what their role allows.</summary>
-    protected ApiKeyActor Actor => new($"user:{UserId}", RoleScopes, HttpContext.Connection.RemoteIpAddress?.ToString());
 }

@@ -337,6 +337,8 @@ public sealed class TeamService(
 
         db.Memberships.Remove(membership);
         await WithdrawAccessAsync(workspaceId, userId, ct);
+        // The keys agents minted on their behalf go too (delivered to the KeyService by KeyRevocationDelivery).
+        db.KeyRevocationOutbox.Add(KeyRevocationRequest.ForPersonLeaving(workspaceId, userId, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await dispatcher.DeliverNowAsync(outbox.Added, DeliveryWait, ct);
@@ -370,6 +372,9 @@ public sealed class TeamService(
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Statuses.Revoked), ct);
         // One authorization marker covers every token issued under it, cached or not.
         outbox.AddMarkers(ids.Select(RevocationSignals.OAuthAuthorization).ToList());
+        // Keys agents minted under those grants die with them.
+        var now = time.GetUtcNow();
+        db.KeyRevocationOutbox.AddRange(ids.Select(id => KeyRevocationRequest.ForGrant(id, now)));
     }
 
     private async Task SendAsync(Invitation invitation, Guid workspaceId, DateTimeOffset now, CancellationToken ct)

@@ -1,5 +1,6 @@
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Services;
+using AlyAspire.Shared.Credentials;
 
 namespace AlyAspire.KeyService.Apis;
 
@@ -9,6 +10,8 @@ public sealed class ApiKeyServices(
     ApiKeyHasher hasher,
     ApiKeyUsageRecorder usage,
     RevocationPublisher revocations,
+    RevocationMarkers markers,
+    KeyActors actors,
     TimeProvider time,
     ILogger<ApiKeyServices> logger)
 {
@@ -19,6 +22,10 @@ public sealed class ApiKeyServices(
     public ApiKeyUsageRecorder Usage { get; } = usage;
 
     public RevocationPublisher Revocations { get; } = revocations;
+
+    public RevocationMarkers Markers { get; } = markers;
+
+    public KeyActors Actors { get; } = actors;
 
     public TimeProvider Time { get; } = time;
 

@@ -1,5 +1,4 @@
 using AlyAspire.Shared.Credentials;
-using System.Net;
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.KeyService.Model;
 using AlyAspire.KeyService.Services;
@@ -14,8 +13,9 @@ using StackExchange.Redis;
 namespace AlyAspire.KeyService.Apis;
 
 /// <summary>
-/// The KeyService's internal HTTP API (<see cref="ApiKeyRoutes"/>): management on behalf of an actor named in
-/// headers, and verification for the agent surfaces. Every route requires the platform's service credential.
+/// The KeyService's internal HTTP API (<see cref="ApiKeyRoutes"/>): management on behalf of an actor it verifies
+/// itself (<see cref="KeyActors"/>), within that actor's ceiling; verification for the agent surfaces; and the bulk
+/// revocations of agent-minted keys (grant revoked, person left). Every route requires the platform's service credential.
 /// </summary>
 public static partial class ApiKeysApi
 {
@@ -33,15 +33,17 @@ public static partial class ApiKeysApi
         keys.MapPost("/{keyId:guid}/roll", RollKeyAsync);
 
         api.MapPost("/keys/verify", VerifyKeyAsync);
+        api.MapPost("/authorizations/{authorizationId}/revoke-keys", RevokeKeysOfAuthorizationAsync);
+        api.MapPost("/workspaces/{workspaceId:guid}/people/{userId:guid}/revoke-delegated-keys", RevokeKeysOnBehalfOfAsync);
         return app;
     }
 
-    public static async Task<Results<Ok<List<ApiKeySummary>>, ValidationProblem>> ListKeysAsync(
+    public static async Task<Results<Ok<List<ApiKeySummary>>, ProblemHttpResult>> ListKeysAsync(
         Guid workspaceId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
-        if (ReadActor(http, out _) is { } invalid)
+        if (await ResolveActorAsync(http, workspaceId, services, requiresManagement: false, ct) is { Refusal: { } refusal })
         {
-            return invalid;
+            return refusal;
         }
 
         var since = UsageSince(services.Time);
@@ -53,12 +55,12 @@ public static partial class ApiKeysApi
         return TypedResults.Ok(keys.Select(ToSummary).ToList());
     }
 
-    public static async Task<Results<Ok<ApiKeySummary>, ValidationProblem, ProblemHttpResult>> GetKeyAsync(
+    public static async Task<Results<Ok<ApiKeySummary>, ProblemHttpResult>> GetKeyAsync(
         Guid workspaceId, Guid keyId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
-        if (ReadActor(http, out _) is { } invalid)
+        if (await ResolveActorAsync(http, workspaceId, services, requiresManagement: false, ct) is { Refusal: { } refusal })
         {
-            return invalid;
+            return refusal;
         }
 
         var key = await FindKeyAsync(services, workspaceId, keyId, ct);
@@ -68,9 +70,10 @@ public static partial class ApiKeysApi
     public static async Task<Results<Created<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
         Guid workspaceId, CreateApiKeyRequest request, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
-        if (ReadActor(http, out var actor) is { } invalidActor)
+        var (actor, refusal) = await ResolveActorAsync(http, workspaceId, services, requiresManagement: true, ct);
+        if (refusal is not null)
         {
-            return invalidActor;
+            return refusal;
         }
 
         var now = services.Time.GetStoredUtcNow();
@@ -91,9 +94,15 @@ public static partial class ApiKeysApi
             errors["scopes"] = ["At least one scope is required."];
         }
 
-        if (request.ExpiresAt is { } expiresAt && expiresAt <= now)
+        // A key minted under an OAuth grant always expires, and no later than the grant (or the delegated key minting it).
+        var expiry = request.ExpiresAt?.ToStoredPrecision() ?? actor!.LatestKeyExpiry?.ToStoredPrecision();
+        if (expiry is { } expiresAt && expiresAt <= now)
         {
             errors["expiresAt"] = ["The expiry must be in the future."];
+        }
+        else if (expiry > actor!.LatestKeyExpiry)
+        {
+            errors["expiresAt"] = [$"A key minted under an OAuth grant expires at the latest on {actor.LatestKeyExpiry:O}."];
         }
 
         if (errors.Count > 0)
@@ -111,14 +120,9 @@ public static partial class ApiKeysApi
                 extensions: new Dictionary<string, object?> { ["scopes"] = unknown });
         }
 
-        if (scopes.Except(actor.GrantableScopes, StringComparer.Ordinal).ToArray() is { Length: > 0 } beyond)
+        if (actor!.Beyond(scopes) is { Length: > 0 } beyond)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                type: ProblemTypes.ScopeNotGrantable,
-                title: "Scope not grantable.",
-                detail: $"The caller may not grant these scopes: {string.Join(", ", beyond)}.",
-                extensions: new Dictionary<string, object?> { ["scopes"] = beyond });
+            return BeyondCeiling(beyond, "grant");
         }
 
         var secret = ApiKeyFormat.Generate();
@@ -127,20 +131,23 @@ public static partial class ApiKeysApi
         {
             Id = Guid.CreateVersion7(),
             WorkspaceId = workspaceId,
-            CreatedBy = actor.Actor,
+            CreatedBy = actor.Id,
             Name = name!,
             Scopes = scopes,
             DisplayPrefix = displayPrefix,
             DisplaySuffix = displaySuffix,
             CreatedAt = now,
-            ExpiresAt = request.ExpiresAt?.ToStoredPrecision(),
+            ExpiresAt = expiry,
+            OnBehalfOfUserId = actor.IsDelegated ? actor.OnBehalfOfUserId : null,
+            AuthorizationId = actor.AuthorizationId,
         };
         key.Secrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), Hash = services.Hasher.Hash(secret), CreatedAt = now });
         services.Db.ApiKeys.Add(key);
-        services.Db.ApiKeyAuditRecords.Add(Audit(key.Id, key.WorkspaceId, ApiKeyAuditActions.Created, actor, now));
+        services.Db.ApiKeyAuditRecords.Add(Audit(key.Id, key.WorkspaceId, ApiKeyAuditActions.Created, actor, now,
+            $"'{key.Name}' with {string.Join(' ', scopes)}" + (key.AuthorizationId is null ? "" : $", minted under grant {key.AuthorizationId}")));
         await services.Db.SaveChangesAsync(ct);
 
-        LogKeyChanged(services.Logger, ApiKeyAuditActions.Created, key.Id, workspaceId, actor.Actor);
+        LogKeyChanged(services.Logger, ApiKeyAuditActions.Created, key.Id, workspaceId, actor.Id);
         return TypedResults.Created(ApiKeyRoutes.Key(workspaceId, key.Id), new ApiKeyWithSecret(ToSummary(key), secret));
     }
 
@@ -148,12 +155,19 @@ public static partial class ApiKeysApi
     /// Revokes in one transaction that commits only once Redis holds the revocation marker (and the publish is
     /// out), so when this returns no verifier anywhere accepts the key, cached or not; if Redis refuses, nothing changes.
     /// </summary>
-    public static async Task<Results<Ok<ApiKeySummary>, ValidationProblem, ProblemHttpResult>> RevokeKeyAsync(
+    public static async Task<Results<Ok<ApiKeySummary>, ProblemHttpResult>> RevokeKeyAsync(
         Guid workspaceId, Guid keyId, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
-        if (ReadActor(http, out var actor) is { } invalid)
+        var (actor, refusal) = await ResolveActorAsync(http, workspaceId, services, requiresManagement: true, ct);
+        if (refusal is not null)
         {
-            return invalid;
+            return refusal;
+        }
+
+        // Revoking a key takes the authority to hold it: an admin cannot revoke (or roll) an owner-only key.
+        if (await CeilingRefusalAsync(services, workspaceId, keyId, actor!, "revoke", ct) is { } beyondCeiling)
+        {
+            return beyondCeiling;
         }
 
         var db = services.Db;
@@ -167,10 +181,10 @@ public static partial class ApiKeysApi
                 // One conditional UPDATE: atomic against a concurrent roll or revoke (it takes the row's lock).
                 var revokedNow = await db.ApiKeys
                     .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, actor.Actor), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, actor!.Id), ct);
                 if (revokedNow == 1)
                 {
-                    db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Revoked, actor, now));
+                    db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Revoked, actor!, now));
                     await db.SaveChangesAsync(ct);
                 }
 
@@ -191,7 +205,7 @@ public static partial class ApiKeysApi
                 return KeyNotFound(keyId);
             }
 
-            LogKeyChanged(services.Logger, ApiKeyAuditActions.Revoked, key.Id, workspaceId, actor.Actor);
+            LogKeyChanged(services.Logger, ApiKeyAuditActions.Revoked, key.Id, workspaceId, actor!.Id);
             return TypedResults.Ok(ToSummary(key));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -213,9 +227,15 @@ public static partial class ApiKeysApi
     public static async Task<Results<Ok<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> RollKeyAsync(
         Guid workspaceId, Guid keyId, RollApiKeyRequest? request, HttpContext http, [AsParameters] ApiKeyServices services, CancellationToken ct)
     {
-        if (ReadActor(http, out var actor) is { } invalid)
+        var (actor, refusal) = await ResolveActorAsync(http, workspaceId, services, requiresManagement: true, ct);
+        if (refusal is not null)
         {
-            return invalid;
+            return refusal;
+        }
+
+        if (await CeilingRefusalAsync(services, workspaceId, keyId, actor!, "roll", ct) is { } beyondCeiling)
+        {
+            return beyondCeiling;
         }
 
         var graceHours = request?.GracePeriodHours ?? ApiKeyRollGrace.DefaultHours;
@@ -228,29 +248,54 @@ public static partial class ApiKeysApi
         var secret = ApiKeyFormat.Generate();
         var (displayPrefix, displaySuffix) = ApiKeyFormat.DisplayParts(secret);
         var hash = services.Hasher.Hash(secret);
-        var (rolled, key) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        bool rolled;
+        ApiKey? key;
+        try
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var now = services.Time.GetStoredUtcNow();
-            var graceEnd = now.AddHours(graceHours);
-            var rolled = await db.ApiKeys
-                .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.DisplayPrefix, displayPrefix).SetProperty(k => k.DisplaySuffix, displaySuffix), ct);
-            if (rolled == 1)
+            (rolled, key) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                await db.ApiKeySecrets
-                    .Where(s => s.ApiKeyId == keyId && (s.GraceExpiresAt == null || s.GraceExpiresAt > graceEnd))
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.GraceExpiresAt, graceEnd), ct);
-                db.ApiKeySecrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), ApiKeyId = keyId, Hash = hash, CreatedAt = now });
-                db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Rolled, actor, now));
-                await db.SaveChangesAsync(ct);
-            }
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var now = services.Time.GetStoredUtcNow();
+                var graceEnd = now.AddHours(graceHours);
+                var rolled = await db.ApiKeys
+                    .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.DisplayPrefix, displayPrefix).SetProperty(k => k.DisplaySuffix, displaySuffix), ct);
+                if (rolled == 1)
+                {
+                    await db.ApiKeySecrets
+                        .Where(s => s.ApiKeyId == keyId && (s.GraceExpiresAt == null || s.GraceExpiresAt > graceEnd))
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.GraceExpiresAt, graceEnd), ct);
+                    if (graceHours == 0)
+                    {
+                        // No grace: the old secrets end exactly as a revoke ends a key, marker first, or not at all.
+                        var ended = await db.ApiKeySecrets
+                            .Where(s => s.ApiKeyId == keyId && s.RevocationMarkedAt == null)
+                            .Select(s => s.Id).ToListAsync(ct);
+                        await services.Revocations.PublishSecretsRevokedAsync(keyId, ended);
+                        await db.ApiKeySecrets.Where(s => ended.Contains(s.Id))
+                            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevocationMarkedAt, now), ct);
+                    }
 
-            var key = await FindKeyAsync(services, workspaceId, keyId, ct);
-            await transaction.CommitAsync(ct);
-            return (rolled == 1, key);
-        });
+                    db.ApiKeySecrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), ApiKeyId = keyId, Hash = hash, CreatedAt = now });
+                    db.ApiKeyAuditRecords.Add(Audit(keyId, workspaceId, ApiKeyAuditActions.Rolled, actor!, now));
+                    await db.SaveChangesAsync(ct);
+                }
+
+                var key = await FindKeyAsync(services, workspaceId, keyId, ct);
+                await transaction.CommitAsync(ct);
+                return (rolled == 1, key);
+            });
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogRevocationSignalFailed(services.Logger, exception, keyId);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: ProblemTypes.ServiceUnavailable,
+                title: "Revocation could not be signalled.",
+                detail: "The key was not rolled because the old secret's revocation signal could not be written. Try again.");
+        }
 
         if (key is null)
         {
@@ -266,18 +311,84 @@ public static partial class ApiKeysApi
                 detail: key.IsRevoked ? "A revoked key cannot be rolled." : "An expired key cannot be rolled.");
         }
 
+        if (graceHours > 0)
+        {
+            try
+            {
+                await services.Revocations.PublishRolledAsync(key.Id);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                // Not fatal: caches learn the old secret's grace expiry within their maximum lifetime anyway, and the
+                // grace-end job writes its marker when the grace is over.
+                LogRollSignalFailed(services.Logger, exception, key.Id);
+            }
+        }
+
+        LogKeyChanged(services.Logger, ApiKeyAuditActions.Rolled, key.Id, workspaceId, actor!.Id);
+        return TypedResults.Ok(new ApiKeyWithSecret(ToSummary(key), secret));
+    }
+
+    /// <summary>
+    /// Revokes every key minted under an OAuth grant. Called by the AuthServer's outbox when the grant is revoked;
+    /// idempotent, and the markers of all such keys are (re-)written before it returns.
+    /// </summary>
+    public static Task<Results<Ok<BulkRevocationResult>, ProblemHttpResult>> RevokeKeysOfAuthorizationAsync(
+        string authorizationId, [AsParameters] ApiKeyServices services, CancellationToken ct) =>
+        authorizationId.Length is 0 or > 100
+            ? Task.FromResult<Results<Ok<BulkRevocationResult>, ProblemHttpResult>>(TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation,
+                title: "The request is not valid.", detail: "An authorization id has 1 to 100 characters."))
+            : RevokeInBulkAsync(services, k => k.AuthorizationId == authorizationId, $"grant:{authorizationId}", ct);
+
+    /// <summary>Revokes every key agents minted on behalf of a person in a workspace (the person left it). Idempotent.</summary>
+    public static Task<Results<Ok<BulkRevocationResult>, ProblemHttpResult>> RevokeKeysOnBehalfOfAsync(
+        Guid workspaceId, Guid userId, [AsParameters] ApiKeyServices services, CancellationToken ct) =>
+        RevokeInBulkAsync(services, k => k.WorkspaceId == workspaceId && k.OnBehalfOfUserId == userId, $"membership-ended:user:{userId}", ct);
+
+    private static async Task<Results<Ok<BulkRevocationResult>, ProblemHttpResult>> RevokeInBulkAsync(
+        ApiKeyServices services, System.Linq.Expressions.Expression<Func<ApiKey, bool>> which, string revokedBy, CancellationToken ct)
+    {
+        var db = services.Db;
         try
         {
-            await services.Revocations.PublishRolledAsync(key.Id);
+            var revoked = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var now = services.Time.GetStoredUtcNow();
+                var keys = await db.ApiKeys.Where(which).Select(k => new { k.Id, k.WorkspaceId, k.RevokedAt }).ToListAsync(ct);
+                var live = keys.Where(k => k.RevokedAt is null).Select(k => k.Id).ToList();
+                if (live.Count > 0)
+                {
+                    await db.ApiKeys.Where(k => live.Contains(k.Id) && k.RevokedAt == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, revokedBy), ct);
+                    var system = new KeyActor(revokedBy, KeyActorKinds.System, Guid.Empty, [], null, null, null, null);
+                    db.ApiKeyAuditRecords.AddRange(keys.Where(k => k.RevokedAt is null)
+                        .Select(k => Audit(k.Id, k.WorkspaceId, ApiKeyAuditActions.Revoked, system, now)));
+                    await db.SaveChangesAsync(ct);
+                }
+
+                // Every such key, also one revoked before: re-asserts markers that may have lapsed.
+                foreach (var key in keys)
+                {
+                    await services.Revocations.PublishRevokedAsync(key.Id);
+                }
+
+                await transaction.CommitAsync(ct);
+                return live.Count;
+            });
+            return TypedResults.Ok(new BulkRevocationResult(revoked));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Not fatal: caches learn the old secret's grace expiry within their maximum lifetime anyway.
-            LogRollSignalFailed(services.Logger, exception, key.Id);
+            LogRevocationSignalFailed(services.Logger, exception, Guid.Empty);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: ProblemTypes.ServiceUnavailable,
+                title: "Revocation could not be signalled.",
+                detail: "The keys were not revoked because the revocation signals could not be written. Try again.");
         }
-
-        LogKeyChanged(services.Logger, ApiKeyAuditActions.Rolled, key.Id, workspaceId, actor.Actor);
-        return TypedResults.Ok(new ApiKeyWithSecret(ToSummary(key), secret));
     }
 
     /// <summary>
@@ -310,23 +421,87 @@ public static partial class ApiKeysApi
             return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Expired));
         }
 
+        // A key minted under a grant dies with it at once; the grant's outbox revokes it here durably soon after.
+        if (found.AuthorizationId is not null
+            && await services.Markers.AnyExistsAsync([RevocationSignals.OAuthAuthorization(found.AuthorizationId)], ct) == true)
+        {
+            return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Revoked));
+        }
+
         services.Usage.Record(found.KeyId, now);
-        return TypedResults.Ok(new VerifyApiKeyResponse(true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt));
+        return TypedResults.Ok(new VerifyApiKeyResponse(
+            true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt, found.SecretId, found.AuthorizationId));
     }
 
     private sealed record FoundSecret(
         Guid KeyId, Guid WorkspaceId, string CreatedBy, List<string> Scopes,
-        DateTimeOffset? KeyExpiresAt, DateTimeOffset? GraceExpiresAt, DateTimeOffset? RevokedAt);
+        DateTimeOffset? KeyExpiresAt, DateTimeOffset? GraceExpiresAt, DateTimeOffset? RevokedAt, Guid SecretId, string? AuthorizationId);
 
     private static readonly Func<KeysDbContext, byte[], CancellationToken, Task<FoundSecret?>> FindSecretByHash =
         EF.CompileAsyncQuery((KeysDbContext db, byte[] hash, CancellationToken _) => db.ApiKeySecrets
             .Where(s => s.Hash == hash)
             .Select(s => new FoundSecret(
                 s.ApiKeyId, s.ApiKey.WorkspaceId, s.ApiKey.CreatedBy, s.ApiKey.Scopes,
-                s.ApiKey.ExpiresAt, s.GraceExpiresAt, s.ApiKey.RevokedAt))
+                s.ApiKey.ExpiresAt, s.GraceExpiresAt, s.ApiKey.RevokedAt, s.Id, s.ApiKey.AuthorizationId))
             .FirstOrDefault());
 
     private static VerifyApiKeyResponse Refused(string reason) => new(false, reason, null, null, null, null, null);
+
+    /// <summary>The actor, verified (<see cref="KeyActors"/>); a change also needs <c>manage:api_keys</c> within its ceiling.</summary>
+    private static async Task<(KeyActor? Actor, ProblemHttpResult? Refusal)> ResolveActorAsync(
+        HttpContext http, Guid workspaceId, ApiKeyServices services, bool requiresManagement, CancellationToken ct)
+    {
+        KeyActor? actor;
+        KeyActorRefusal? refusal;
+        try
+        {
+            (actor, refusal) = await services.Actors.ResolveAsync(http, workspaceId, ct);
+        }
+        catch (HttpRequestException exception)
+        {
+            LogActorUnverifiable(services.Logger, exception);
+            return (null, TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: ProblemTypes.ServiceUnavailable,
+                title: "The actor could not be verified.",
+                detail: "The authorization server could not be asked about the acting credential. Try again."));
+        }
+
+        if (refusal is not null)
+        {
+            return (null, TypedResults.Problem(
+                statusCode: refusal.Status,
+                type: refusal.Status == StatusCodes.Status400BadRequest ? ProblemTypes.Validation : ProblemTypes.Forbidden,
+                title: refusal.Title,
+                detail: refusal.Detail));
+        }
+
+        if (requiresManagement && actor!.Beyond([ScopeCatalogue.ManageApiKeys]) is { Length: > 0 } missing)
+        {
+            return (null, BeyondCeiling(missing, "manage keys with"));
+        }
+
+        return (actor, null);
+    }
+
+    /// <summary>403 unless the key's scopes are within the actor's ceiling; a key of another workspace is simply not found.</summary>
+    private static async Task<ProblemHttpResult?> CeilingRefusalAsync(
+        ApiKeyServices services, Guid workspaceId, Guid keyId, KeyActor actor, string verb, CancellationToken ct)
+    {
+        var scopes = await services.Db.ApiKeys.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId && k.Id == keyId)
+            .Select(k => k.Scopes).SingleOrDefaultAsync(ct);
+        return scopes is not null && actor.Beyond(scopes) is { Length: > 0 } beyond ? BeyondCeiling(beyond, verb) : null;
+    }
+
+    private static ProblemHttpResult BeyondCeiling(string[] missing, string verb) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        type: ProblemTypes.ScopeNotGrantable,
+        title: "Beyond the actor's authority.",
+        detail: verb == "grant"
+            ? $"The caller may not grant these scopes: {string.Join(", ", missing)}."
+            : $"The caller may not {verb} a key with these scopes, which it does not hold itself: {string.Join(", ", missing)}.",
+        extensions: new Dictionary<string, object?> { ["scopes"] = missing });
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
@@ -354,40 +529,21 @@ public static partial class ApiKeysApi
         key.LastUsedAt,
         key.RevokedAt,
         key.RevokedBy,
-        key.Usage.OrderBy(u => u.Day).Select(u => new ApiKeyDailyUsage(u.Day, u.Requests)).ToList());
+        key.Usage.OrderBy(u => u.Day).Select(u => new ApiKeyDailyUsage(u.Day, u.Requests)).ToList(),
+        key.OnBehalfOfUserId,
+        key.AuthorizationId);
 
-    private static ApiKeyAuditRecord Audit(Guid keyId, Guid workspaceId, string action, ApiKeyActor actor, DateTimeOffset at) => new()
+    private static ApiKeyAuditRecord Audit(Guid keyId, Guid workspaceId, string action, KeyActor actor, DateTimeOffset at, string? detail = null) => new()
     {
         ApiKeyId = keyId,
         WorkspaceId = workspaceId,
         Action = action,
-        Actor = actor.Actor,
+        Actor = actor.Id,
+        ActorKind = actor.Kind,
+        Detail = detail,
         SourceIp = actor.SourceIp,
         OccurredAt = at,
     };
-
-    /// <summary>The actor headers of <see cref="ApiKeyClient"/>; the source IP falls back to the caller's address.</summary>
-    private static ValidationProblem? ReadActor(HttpContext http, out ApiKeyActor actor)
-    {
-        var headers = http.Request.Headers;
-        var name = headers[ApiKeyHeaders.Actor].ToString().Trim();
-        var scopes = ScopeCatalogue.Parse(headers[ApiKeyHeaders.ActorScopes].ToString());
-        var ip = headers[ApiKeyHeaders.ActorIp].ToString().Trim();
-        actor = new ApiKeyActor(name, scopes, ip.Length > 0 ? ip : http.Connection.RemoteIpAddress?.ToString());
-
-        var errors = new Dictionary<string, string[]>();
-        if (name.Length is 0 or > 200)
-        {
-            errors[ApiKeyHeaders.Actor] = ["The acting user or credential is required (at most 200 characters)."];
-        }
-
-        if (ip.Length > 0 && !IPAddress.TryParse(ip, out _))
-        {
-            errors[ApiKeyHeaders.ActorIp] = ["Not an IP address."];
-        }
-
-        return errors.Count > 0 ? Invalid(errors) : null;
-    }
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The request is not valid.");
@@ -403,6 +559,9 @@ public static partial class ApiKeysApi
 
     [LoggerMessage(LogLevel.Error, "Revoking API key {KeyId} failed: the revocation marker could not be written")]
     private static partial void LogRevocationSignalFailed(ILogger logger, Exception exception, Guid keyId);
+
+    [LoggerMessage(LogLevel.Warning, "The acting OAuth token could not be introspected")]
+    private static partial void LogActorUnverifiable(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Signalling the roll of API key {KeyId} failed")]
     private static partial void LogRollSignalFailed(ILogger logger, Exception exception, Guid keyId);

@@ -3,6 +3,9 @@ using AlyAspire.KeyService.Services;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
+using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Audit;
+using AlyAspire.Shared.OAuth;
 
 namespace AlyAspire.KeyService.Extensions;
 
@@ -30,6 +33,17 @@ internal static class Extensions
             .BindConfiguration(ApiKeyHashingOptions.Section)
             .Validate(o => o.UsageFlushInterval > TimeSpan.Zero, "ApiKeys:UsageFlushInterval must be positive.")
             .ValidateOnStart();
+
+        builder.Services.AddOptions<DelegatedKeyOptions>().BindConfiguration(ApiKeyHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Who acts is verified here: persons by the AuthServer's actor assertions, agents by their own credential
+        // (API keys here, OAuth tokens by introspection at the AuthServer as the client "keyservice").
+        builder.Services.AddActorAssertions();
+        builder.Services.AddOAuthTokenVerification();
+        builder.Services.AddScoped<KeyActors>();
+        builder.Services.AddHostedService<GraceEndMarkerJob>();
+        // Key events reach the workspace's audit log in the AuthServer from the audit records (the outbox).
+        builder.Services.AddAuditClient();
+        builder.Services.AddHostedService<AuditDelivery>();
 
         builder.Services.AddSingleton<ApiKeyHasher>();
         builder.Services.AddSingleton<RevocationPublisher>();

@@ -34,6 +34,12 @@ public sealed class ApiKey
 
     public string? RevokedBy { get; set; }
 
+    /// <summary>For a key minted by an agent acting for a person: that person (the key goes when they leave the workspace).</summary>
+    public Guid? OnBehalfOfUserId { get; set; }
+
+    /// <summary>For a key minted under an OAuth grant: the grant's authorization id (the key is revoked with it).</summary>
+    public string? AuthorizationId { get; set; }
+
     public List<ApiKeySecret> Secrets { get; set; } = [];
 
     public List<ApiKeyUsageDay> Usage { get; set; } = [];

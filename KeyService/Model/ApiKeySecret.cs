@@ -19,4 +19,7 @@ public sealed class ApiKeySecret
 
     /// <summary>Set when the key is rolled: the end of this secret's grace period.</summary>
     public DateTimeOffset? GraceExpiresAt { get; set; }
+
+    /// <summary>When this secret's revocation marker was written: at once for a roll without grace, else when the grace ended.</summary>
+    public DateTimeOffset? RevocationMarkedAt { get; set; }
 }

@@ -23,6 +23,25 @@ public sealed class RevocationPublisher(IConnectionMultiplexer redis)
     }
 
     /// <summary>
+    /// Ends rolled-away secrets of a key (a roll without grace, or a grace that ended) exactly as a revoke ends a key:
+    /// each secret's marker is set before this returns, then the key is published so caches drop its entries.
+    /// Throws if Redis does not take a marker.
+    /// </summary>
+    public async Task PublishSecretsRevokedAsync(Guid keyId, IReadOnlyCollection<Guid> secretIds)
+    {
+        var db = redis.GetDatabase();
+        foreach (var secretId in secretIds)
+        {
+            if (!await db.StringSetAsync(RevocationSignals.ApiKeySecret(secretId.ToString()), "1", RevocationSignals.MarkerLifetime))
+            {
+                throw new RedisException($"Redis did not store the revocation marker of a secret of key {keyId}.");
+            }
+        }
+
+        await db.PublishAsync(RedisChannel.Literal(RevocationSignals.Channel), RevocationSignals.ApiKey(keyId.ToString()));
+    }
+
+    /// <summary>
     /// After a roll: no marker (the old secret stays valid through its grace period), only a publish so caches
     /// forget what they knew of the key and learn the old secret's new grace expiry on its next use.
     /// </summary>

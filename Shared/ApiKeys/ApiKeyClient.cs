@@ -27,6 +27,22 @@ public sealed class ApiKeyClient(HttpClient http)
     public async Task<ApiKeyWithSecret> RollAsync(Guid workspaceId, Guid keyId, RollApiKeyRequest request, ApiKeyActor actor, CancellationToken ct = default)
         => await SendAsync<ApiKeyWithSecret>(HttpMethod.Post, ApiKeyRoutes.Roll(workspaceId, keyId), actor, JsonContent.Create(request), ct);
 
+    /// <summary>Revokes the keys minted under an OAuth grant; idempotent.</summary>
+    public async Task<BulkRevocationResult> RevokeKeysOfAuthorizationAsync(string authorizationId, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsync(ApiKeyRoutes.RevokeKeysOfAuthorization(authorizationId), null, ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<BulkRevocationResult>(ct))!;
+    }
+
+    /// <summary>Revokes the keys agents minted on behalf of a person in a workspace (they left it); idempotent.</summary>
+    public async Task<BulkRevocationResult> RevokeKeysOnBehalfOfAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsync(ApiKeyRoutes.RevokeKeysOnBehalfOf(workspaceId, userId), null, ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<BulkRevocationResult>(ct))!;
+    }
+
     public async Task<VerifyApiKeyResponse> VerifyAsync(string key, CancellationToken ct = default)
     {
         // The secret travels in the body, never in a URL.
@@ -38,8 +54,16 @@ public sealed class ApiKeyClient(HttpClient http)
     private async Task<T> SendAsync<T>(HttpMethod method, string path, ApiKeyActor actor, HttpContent? content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add(ApiKeyHeaders.Actor, actor.Actor);
-        request.Headers.Add(ApiKeyHeaders.ActorScopes, string.Join(' ', actor.GrantableScopes));
+        if (actor.Assertion is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ApiKeyHeaders.ActorAssertion, actor.Assertion);
+        }
+
+        if (actor.Credential is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ApiKeyHeaders.ActorCredential, actor.Credential);
+        }
+
         if (actor.SourceIp is not null)
         {
             request.Headers.Add(ApiKeyHeaders.ActorIp, actor.SourceIp);

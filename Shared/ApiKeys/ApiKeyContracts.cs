@@ -4,6 +4,8 @@ namespace AlyAspire.Shared.ApiKeys;
 // Every route is internal: it requires the platform's service credential (X-Aly-Service-Key).
 
 /// <summary>An API key as it may be shown: never its secret, only the display form (<c>aly_a8d9…e3c7</c>).</summary>
+/// <param name="OnBehalfOfUserId">For a key minted by an agent acting for a person: that person.</param>
+/// <param name="AuthorizationId">For a key minted under an OAuth grant: the grant (the key is revoked with it).</param>
 public sealed record ApiKeySummary(
     Guid Id,
     Guid WorkspaceId,
@@ -16,7 +18,9 @@ public sealed record ApiKeySummary(
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? RevokedAt,
     string? RevokedBy,
-    IReadOnlyList<ApiKeyDailyUsage> Usage);
+    IReadOnlyList<ApiKeyDailyUsage> Usage,
+    Guid? OnBehalfOfUserId = null,
+    string? AuthorizationId = null);
 
 public sealed record ApiKeyDailyUsage(DateOnly Day, long Requests);
 
@@ -28,16 +32,26 @@ public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Scop
 /// <summary>Roll: a new secret for the same key; the old one keeps working for the grace period (default 24 h, at most 7 days).</summary>
 public sealed record RollApiKeyRequest(int? GracePeriodHours);
 
-/// <summary>Who asks, for audit and for the limit on what may be granted. Sent as headers by <see cref="ApiKeyClient"/>.</summary>
-/// <param name="Actor">A user id (<c>user:…</c>) or a credential id (<c>key:…</c>, <c>oauth:…</c>).</param>
-/// <param name="GrantableScopes">The scopes the actor may hand to a new key: its role's, or its own credential's.</param>
-/// <param name="SourceIp">The end user's IP address, for the audit record.</param>
-public sealed record ApiKeyActor(string Actor, IReadOnlyList<string> GrantableScopes, string? SourceIp);
+/// <summary>
+/// Who asks, as something the KeyService verifies itself (never a claim it takes on trust): a person as an
+/// <see cref="ActorAssertions">actor assertion</see> signed by the AuthServer, or an agent as the very credential it
+/// presented (an API key, which the KeyService verifies, or an OAuth access token, which it introspects). The actor's
+/// ceiling (what it may grant, roll or revoke) follows from that: the person's role, the key's or the grant's scopes.
+/// </summary>
+/// <param name="SourceIp">The end user's IP address, for the audit record only.</param>
+public sealed record ApiKeyActor(string? Assertion, string? Credential, string? SourceIp)
+{
+    public static ApiKeyActor Person(string assertion) => new(assertion, null, null);
+
+    public static ApiKeyActor Agent(string credential, string? sourceIp) => new(null, credential, sourceIp);
+}
 
 public sealed record VerifyApiKeyRequest(string Key);
 
 /// <summary>Result of verification: the key's identity, or why the secret is not valid.</summary>
 /// <param name="Reason">One of <see cref="ApiKeyInvalidReasons"/> when not valid.</param>
+/// <param name="SecretId">Which of the key's secrets matched: its own revocation marker covers a rolled-away secret.</param>
+/// <param name="AuthorizationId">For a key minted by an OAuth-delegated agent, the grant it dies with.</param>
 public sealed record VerifyApiKeyResponse(
     bool Valid,
     string? Reason,
@@ -45,7 +59,9 @@ public sealed record VerifyApiKeyResponse(
     Guid? WorkspaceId,
     string? CreatedBy,
     IReadOnlyList<string>? Scopes,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    Guid? SecretId = null,
+    string? AuthorizationId = null);
 
 public static class ApiKeyInvalidReasons
 {
@@ -58,8 +74,13 @@ public static class ApiKeyInvalidReasons
 
 public static class ApiKeyHeaders
 {
-    public const string Actor = "X-Aly-Actor";
-    public const string ActorScopes = "X-Aly-Actor-Scopes";
+    /// <summary>A person's actor assertion (a short-lived JWT signed by the AuthServer).</summary>
+    public const string ActorAssertion = "X-Aly-Actor-Assertion";
+
+    /// <summary>An agent's own bearer credential, which the KeyService verifies itself. Never logged.</summary>
+    public const string ActorCredential = "X-Aly-Actor-Credential";
+
+    /// <summary>The end user's address, for the audit trail only (it grants nothing).</summary>
     public const string ActorIp = "X-Aly-Actor-Ip";
 }
 
@@ -74,7 +95,16 @@ public static class ApiKeyRoutes
     public static string Revoke(Guid workspaceId, Guid keyId) => $"{Key(workspaceId, keyId)}/revoke";
 
     public static string Roll(Guid workspaceId, Guid keyId) => $"{Key(workspaceId, keyId)}/roll";
+
+    /// <summary>Revokes every key minted under an OAuth grant (the AuthServer calls it when the grant is revoked). Idempotent.</summary>
+    public static string RevokeKeysOfAuthorization(string authorizationId) => $"/internal/authorizations/{Uri.EscapeDataString(authorizationId)}/revoke-keys";
+
+    /// <summary>Revokes every key agents minted on behalf of a person in a workspace (the person left). Idempotent.</summary>
+    public static string RevokeKeysOnBehalfOf(Guid workspaceId, Guid userId) => $"/internal/workspaces/{workspaceId}/people/{userId}/revoke-delegated-keys";
 }
+
+/// <summary>How many keys an idempotent bulk revocation revoked now (0 when they were all revoked before).</summary>
+public sealed record BulkRevocationResult(int Revoked);
 
 /// <summary>The grace period of a roll: how long the previous secret keeps working.</summary>
 public static class ApiKeyRollGrace

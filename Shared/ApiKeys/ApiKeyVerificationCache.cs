@@ -6,7 +6,13 @@ using Microsoft.Extensions.Primitives;
 namespace AlyAspire.Shared.ApiKeys;
 
 /// <summary>A verified key as cached: what KeyService said, the key's revocation marker, and until when to trust it.</summary>
-public sealed record CachedApiKeyVerification(VerifiedCredential Credential, string RevocationMarker, DateTimeOffset CachedUntil);
+/// <param name="OtherMarkers">Further markers that end this entry: the matched secret's (a roll without grace) and,
+/// for an agent-minted key, its grant's.</param>
+public sealed record CachedApiKeyVerification(VerifiedCredential Credential, string RevocationMarker, DateTimeOffset CachedUntil, string[]? OtherMarkers = null)
+{
+    public StackExchange.Redis.RedisKey[] AllMarkers =>
+        [RevocationMarker, .. (OtherMarkers ?? []).Select(m => (StackExchange.Redis.RedisKey)m)];
+}
 
 /// <summary>
 /// The verifier's in-process cache of positive verifications. Entries are keyed by a SHA-256 of the secret, never the

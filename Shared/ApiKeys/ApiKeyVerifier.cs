@@ -38,7 +38,7 @@ public sealed class ApiKeyVerifier(
 
             if (cached.CachedUntil > now)
             {
-                switch (await revocationMarkers.AnyExistsAsync([cached.RevocationMarker], cancellationToken))
+                switch (await revocationMarkers.AnyExistsAsync(cached.AllMarkers, cancellationToken))
                 {
                     case false:
                         return CredentialVerification.Valid(cached.Credential);
@@ -68,10 +68,22 @@ public sealed class ApiKeyVerifier(
             ClientId: null,
             answer.Scopes ?? [],
             answer.ExpiresAt,
-            Audiences: []);
+            Audiences: [],
+            answer.AuthorizationId);
+
+        var otherMarkers = new List<string>();
+        if (answer.SecretId is { } secretId)
+        {
+            otherMarkers.Add(RevocationSignals.ApiKeySecret(secretId.ToString()));
+        }
+
+        if (answer.AuthorizationId is { } authorizationId)
+        {
+            otherMarkers.Add(RevocationSignals.OAuthAuthorization(authorizationId));
+        }
 
         var lifetime = RevocationMarkers.CacheLifetime(now, answer.ExpiresAt);
-        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), now + lifetime), lifetime);
+        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), now + lifetime, [.. otherMarkers]), lifetime);
         return CredentialVerification.Valid(credential);
     }
 

@@ -4,6 +4,8 @@ namespace AlyAspire.Shared.Credentials;
 /// What a verifier learned about a valid credential. The same shape for API keys and OAuth tokens,
 /// so the bearer gate builds one kind of principal from either.
 /// </summary>
+/// <param name="AuthorizationId">The OAuth grant the credential lives under: an access token's authorization, or
+/// the grant an agent-minted API key was minted under (it dies with it).</param>
 public sealed record VerifiedCredential(
     CredentialKind Kind,
     string CredentialId,
@@ -12,7 +14,8 @@ public sealed record VerifiedCredential(
     string? ClientId,
     IReadOnlyList<string> Scopes,
     DateTimeOffset? ExpiresAt,
-    IReadOnlyList<string> Audiences);
+    IReadOnlyList<string> Audiences,
+    string? AuthorizationId = null);
 
 /// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
 public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)

@@ -18,6 +18,9 @@ public static class RevocationSignals
 
     public static string ApiKey(string keyId) => $"aly:revoked:key:{keyId}";
 
+    /// <summary>One secret of a key (rolled away): the key and its other secrets stay valid.</summary>
+    public static string ApiKeySecret(string secretId) => $"aly:revoked:key-secret:{secretId}";
+
     public static string OAuthToken(string tokenId) => $"aly:revoked:oauth-token:{tokenId}";
 
     public static string OAuthAuthorization(string authorizationId) => $"aly:revoked:oauth-authz:{authorizationId}";

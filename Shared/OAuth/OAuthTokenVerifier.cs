@@ -36,6 +36,9 @@ public sealed class OAuthTokenVerifier(
     public const string IntrospectionPath = "/oauth/introspect";
     public const string AuthorizationIdClaim = "authorization_id";
 
+    /// <summary>Configuration naming the introspecting client when it is not the StorefrontApi (the KeyService is <c>keyservice</c>).</summary>
+    public const string IntrospectionClientIdKey = "OAuth:IntrospectionClientId";
+
     public CredentialKind Kind => CredentialKind.OAuthAccessToken;
 
     public async ValueTask<CredentialVerification> VerifyAsync(string bearer, CancellationToken cancellationToken)
@@ -93,7 +96,7 @@ public sealed class OAuthTokenVerifier(
         {
             ["token"] = token,
             ["token_type_hint"] = "access_token",
-            ["client_id"] = ClientId,
+            ["client_id"] = configuration[IntrospectionClientIdKey] ?? ClientId,
             ["client_secret"] = secret,
         });
         using var response = await http.PostAsync(IntrospectionPath, content, cancellationToken);
@@ -122,7 +125,8 @@ public sealed class OAuthTokenVerifier(
             String(body, "client_id"),
             ScopesOf(body),
             expiresAt,
-            AudiencesOf(body));
+            AudiencesOf(body),
+            String(body, AuthorizationIdClaim));
 
         var markers = new List<RedisKey> { RevocationSignals.OAuthToken(tokenId) };
         if (String(body, AuthorizationIdClaim) is { } authorizationId)

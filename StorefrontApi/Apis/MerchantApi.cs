@@ -33,7 +33,8 @@ public static class MerchantApi
             .MapAnalyticsApi()
             .MapWorkspaceApi()
             .MapTeamApi()
-            .MapApiKeysApi();
+            .MapApiKeysApi()
+            .MapAuditEventsApi();
         return merchant;
     }
 }

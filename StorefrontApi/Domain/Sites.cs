@@ -22,9 +22,15 @@ public static class DomainStatus
 {
     public const string PendingVerification = "pending_verification";
     public const string Verified = "verified";
+
+    /// <summary>Shown, never stored: a pending claim past its expiry.</summary>
+    public const string Expired = "expired";
 }
 
-/// <summary>A custom domain attached to a site. A host name belongs to one site on the whole platform.</summary>
+/// <summary>
+/// A workspace's claim on a host name for one of its sites. Pending claims expire and may coexist across workspaces;
+/// a verified claim is the only one on its host name, platform-wide.
+/// </summary>
 public sealed class CustomDomain : IWorkspaceOwned
 {
     public Guid Id { get; set; }
@@ -35,6 +41,9 @@ public sealed class CustomDomain : IWorkspaceOwned
     /// <summary>The TXT record value the merchant publishes to prove they own the host name.</summary>
     public required string VerificationRecord { get; set; }
     public DateTimeOffset AttachedAt { get; set; }
+    /// <summary>When a pending claim lapses; null once verified.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
 }
 
 /// <summary>The workspace's voice agent: how it answers the store's phone line.</summary>

@@ -1,4 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.OAuth;
@@ -49,6 +50,9 @@ internal static class Extensions
         services.AddScoped<OrderService>();
         services.AddScoped<CatalogService>();
         services.AddScoped<CustomerService>();
+        services.AddScoped<DomainService>();
+        services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IDnsTxtResolver, DnsTxtResolver>();
         services.AddScoped<AnalyticsService>();
 
         builder.AddAgentGate();
@@ -97,6 +101,8 @@ internal static class Extensions
 
         // The two verifiers the gate chooses between (each caches, and honours revocation signals).
         services.AddApiKeyVerification();
+        // The workspace's audit log lives in the AuthServer; /merchant/audit-events reads it there.
+        services.AddAuditClient();
         services.AddOAuthTokenVerification();
         builder.AddAgentRateLimiting();
 

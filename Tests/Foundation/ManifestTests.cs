@@ -16,11 +16,12 @@ public sealed class ManifestTests
 
     /// <summary>Who calls whom: each pair has its own secret, and no service gets a secret it does not use.</summary>
     private static readonly (string Caller, string Callee)[] ServicePairs =
-        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter"), ("storefrontapi", "authserver")];
+        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter"), ("storefrontapi", "authserver"), ("keyservice", "authserver")];
 
     private static readonly string[] SecretParameters =
     [
         "postgres-password", "redis-password", "api-key-hash-secret", "session-signing-key", "key-encryption-key", "introspection-client-secret",
+        "keyservice-introspection-secret", "actor-assertion-key",
         .. ServicePairs.Select(pair => ServiceCredentialExtensions.Name(pair.Caller, pair.Callee)),
     ];
 

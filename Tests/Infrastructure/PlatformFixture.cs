@@ -31,6 +31,10 @@ public class PlatformFixture : IAsyncLifetime
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         TestStackSettings.Apply(appHost);
         await ConfigureAsync(appHost);
+        // Domain verification asks the test's own DNS server; pending claims expire in seconds, not 72 hours.
+        var storefront = appHost.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "storefrontapi");
+        storefront.Annotations.Add(new EnvironmentCallbackAnnotation("Domains__DnsServer", () => TestDnsServer.Shared.Endpoint));
+        storefront.Annotations.Add(new EnvironmentCallbackAnnotation("Domains__PendingClaimLifetime", () => TestStackSettings.PendingDomainClaimLifetime.ToString("c")));
 
         App = await appHost.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
@@ -47,6 +51,7 @@ public class PlatformFixture : IAsyncLifetime
             throw new TimeoutException($"The stack did not become healthy within {StartTimeout}.{Environment.NewLine}{await RecentLogsAsync()}", exception);
         }
 
+        TestActors.Use(await GetSecretAsync("actor-assertion-key"));
         await StartedAsync();
     }
 

@@ -1,6 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Internal;
-using AlyAspire.Shared.Scopes;
 
 namespace AlyAspire.Tests.Infrastructure;
 
@@ -32,7 +31,7 @@ public static class TestCredentials
     {
         var client = await platform.ApiKeyClientAsync();
         var created = await client.CreateAsync(workspaceId, new CreateApiKeyRequest(name ?? $"test key {Guid.NewGuid():N}", scopes, null),
-            new ApiKeyActor("user:test-owner", WorkspaceRoles.ScopesFor(WorkspaceRoles.Owner), "127.0.0.1"));
+            TestActors.Owner(workspaceId, "127.0.0.1"));
         return created.Secret;
     }
 }

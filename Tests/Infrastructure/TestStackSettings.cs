@@ -16,6 +16,9 @@ internal static class TestStackSettings
     /// <summary>Sign-in and sign-up posts the AuthServer allows per address per minute under test.</summary>
     public const int SignInPostsPerMinute = 300;
 
+    /// <summary>How long an unverified domain claim holds under test (72 hours in production).</summary>
+    public static readonly TimeSpan PendingDomainClaimLifetime = TimeSpan.FromSeconds(15);
+
     /// <summary>Token requests the AuthServer allows per client id per minute under test (per address: practically unlimited).</summary>
     public const int TokenRequestsPerClient = 20;
 

@@ -16,7 +16,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         await using var harness = await VerifierHarness.StartAsync(platform);
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent), actor);
 
         var first = await harness.Verifier.VerifyAsync(created.Secret, default);
@@ -26,7 +26,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         Assert.Equal(CredentialKind.ApiKey, credential.Kind);
         Assert.Equal(created.Key.Id.ToString(), credential.CredentialId);
         Assert.Equal(workspace.ToString(), credential.WorkspaceId);
-        Assert.Equal(actor.Actor, credential.UserId);
+        Assert.Equal(TestActors.IdOf(actor), credential.UserId);
         Assert.Equal([ScopeCatalogue.ReadOrders, ScopeCatalogue.ReadContent], credential.Scopes);
         Assert.Equal(credential, second.Credential);
         Assert.Equal(1, harness.KeyServiceCalls);
@@ -63,8 +63,10 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await VerifierHarness.StartAsync(platform, clock);
         var keys = await platform.ApiKeyClientAsync();
-        var created = await keys.CreateAsync(Guid.NewGuid(),
-            new CreateApiKeyRequest("expiring", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddHours(1)), KeyServiceClients.Owner());
+        var fresh = Guid.NewGuid();
+        var created = await keys.CreateAsync(
+            fresh,
+            new CreateApiKeyRequest("expiring", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddHours(1)), KeyServiceClients.Owner(fresh));
 
         Assert.True((await harness.Verifier.VerifyAsync(created.Secret, default)).IsValid);
         clock.Advance(TimeSpan.FromMinutes(59));
@@ -84,7 +86,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         await using var harness = await VerifierHarness.StartAsync(platform, clock);
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
         Assert.True((await harness.Verifier.VerifyAsync(created.Secret, default)).IsValid);
 
@@ -107,7 +109,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         await using var harness = await VerifierHarness.StartAsync(platform, subscribeToRevocations: false);
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
         Assert.True((await harness.Verifier.VerifyAsync(created.Secret, default)).IsValid);
 
@@ -125,7 +127,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         await using var harness = await VerifierHarness.StartAsync(platform, redisOptions: unreachable);
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 
         Assert.True((await harness.Verifier.VerifyAsync(created.Secret, default)).IsValid);
@@ -149,7 +151,7 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         await using var second = await VerifierHarness.StartAsync(platform);
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = new ApiKeyWithSecret[trials];
         await Parallel.ForAsync(0, trials, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
             created[i] = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor, ct));

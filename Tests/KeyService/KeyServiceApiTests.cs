@@ -19,7 +19,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
 
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteContent), actor);
         var verified = await keys.VerifyAsync(created.Secret);
@@ -29,7 +29,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         Assert.True(verified.Valid);
         Assert.Equal(created.Key.Id, verified.KeyId);
         Assert.Equal(workspace, verified.WorkspaceId);
-        Assert.Equal(actor.Actor, verified.CreatedBy);
+        Assert.Equal(TestActors.IdOf(actor), verified.CreatedBy);
         Assert.Equal([ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteContent], verified.Scopes);
         Assert.Null(verified.ExpiresAt);
     }
@@ -51,8 +51,8 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), KeyServiceClients.Owner());
-        var rolled = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(1), KeyServiceClients.Owner());
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), KeyServiceClients.Owner(workspace));
+        var rolled = await keys.RollAsync(workspace, created.Key.Id, new RollApiKeyRequest(1), KeyServiceClients.Owner(workspace));
         await keys.VerifyAsync(created.Secret);
 
         var dump = await DumpDatabaseAsync();
@@ -74,13 +74,13 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         using var http = await platform.CreateServiceClientAsync("keyservice");
         var keys = new ApiKeyClient(http);
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 
         foreach (var path in new[] { ApiKeyRoutes.Keys(workspace), ApiKeyRoutes.Key(workspace, created.Key.Id) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Add(ApiKeyHeaders.Actor, actor.Actor);
+            request.Headers.Add(ApiKeyHeaders.ActorAssertion, actor.Assertion);
             using var response = await http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
 
@@ -100,8 +100,9 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
 
+        var fresh = Guid.NewGuid();
         var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
-            Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, "read:everything", "root"), KeyServiceClients.Owner()));
+            fresh, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, "read:everything", "root"), KeyServiceClients.Owner(fresh)));
 
         Assert.Equal(HttpStatusCode.BadRequest, refusal.Status);
         Assert.Equal(ProblemTypes.UnknownScope, refusal.Problem.Type);
@@ -115,8 +116,9 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
 
+        var fresh = Guid.NewGuid();
         var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
-            Guid.NewGuid(), KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders), KeyServiceClients.Member()));
+            fresh, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders), KeyServiceClients.Member(fresh)));
 
         Assert.Equal(HttpStatusCode.Forbidden, refusal.Status);
         Assert.Equal(ProblemTypes.ScopeNotGrantable, refusal.Problem.Type);
@@ -129,7 +131,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
 
         var noName = await Assert.ThrowsAsync<ApiKeyServiceException>(() =>
             keys.CreateAsync(workspace, new CreateApiKeyRequest("  ", [ScopeCatalogue.ReadOrders], null), actor));
@@ -156,11 +158,12 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     public async Task An_unreadable_body_gets_a_problem_not_a_server_error()
     {
         using var http = await platform.CreateServiceClientAsync("keyservice");
-        using var request = new HttpRequestMessage(HttpMethod.Post, ApiKeyRoutes.Keys(Guid.NewGuid()))
+        var workspace = Guid.NewGuid();
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiKeyRoutes.Keys(workspace))
         {
             Content = new StringContent("{ \"name\": ", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(ApiKeyHeaders.Actor, "user:someone");
+        request.Headers.Add(ApiKeyHeaders.ActorAssertion, KeyServiceClients.Owner(workspace).Assertion);
 
         using var response = await http.SendAsync(request);
 
@@ -174,7 +177,9 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         using var anonymous = platform.CreateClient("keyservice");
         using var wrongKey = platform.CreateClient("keyservice");
         wrongKey.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, "not-the-service-key-0123456789");
-        var secret = (await (await platform.ApiKeyClientAsync()).CreateAsync(Guid.NewGuid(), KeyServiceClients.Request(), KeyServiceClients.Owner())).Secret;
+        var fresh = Guid.NewGuid();
+        var secret = (await (await platform.ApiKeyClientAsync()).CreateAsync(
+            fresh, KeyServiceClients.Request(), KeyServiceClients.Owner(fresh))).Secret;
 
         foreach (var client in new[] { anonymous, wrongKey })
         {
@@ -192,7 +197,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
         Assert.True((await keys.VerifyAsync(created.Secret)).Valid);
 
@@ -200,7 +205,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
         var again = await keys.RevokeAsync(workspace, created.Key.Id, actor);
 
         Assert.NotNull(revoked.RevokedAt);
-        Assert.Equal(actor.Actor, revoked.RevokedBy);
+        Assert.Equal(TestActors.IdOf(actor), revoked.RevokedBy);
         Assert.Equal(revoked.RevokedAt, again.RevokedAt);
         var verified = await keys.VerifyAsync(created.Secret);
         Assert.False(verified.Valid);
@@ -214,8 +219,8 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
             created.Key.Id);
         Assert.Equal(
             [
-                (ApiKeyAuditActions.Created, actor.Actor, actor.SourceIp),
-                (ApiKeyAuditActions.Revoked, actor.Actor, actor.SourceIp),
+                (ApiKeyAuditActions.Created, TestActors.IdOf(actor), KeyServiceClients.OwnerIp),
+                (ApiKeyAuditActions.Revoked, TestActors.IdOf(actor), KeyServiceClients.OwnerIp),
             ],
             audit);
     }
@@ -224,8 +229,10 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     public async Task A_key_past_its_expiry_fails_verification()
     {
         var keys = await platform.ApiKeyClientAsync();
-        var created = await keys.CreateAsync(Guid.NewGuid(),
-            new CreateApiKeyRequest("short-lived", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddSeconds(2)), KeyServiceClients.Owner());
+        var fresh = Guid.NewGuid();
+        var created = await keys.CreateAsync(
+            fresh,
+            new CreateApiKeyRequest("short-lived", [ScopeCatalogue.ReadOrders], DateTimeOffset.UtcNow.AddSeconds(2)), KeyServiceClients.Owner(fresh));
         Assert.Equal(created.Key.ExpiresAt, (await keys.VerifyAsync(created.Secret)).ExpiresAt);
 
         // KeyService runs on the system clock in its own process; this one waits for real time to pass the expiry.
@@ -238,7 +245,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadMedia), actor);
 
         var before = DateTimeOffset.UtcNow;
@@ -273,7 +280,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 
         var rolls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
@@ -291,15 +298,17 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var (workspaceA, workspaceB) = (Guid.NewGuid(), Guid.NewGuid());
-        var actor = KeyServiceClients.Owner();
-        var keyOfA = await keys.CreateAsync(workspaceA, KeyServiceClients.Request(), actor);
-        await keys.CreateAsync(workspaceB, KeyServiceClients.Request(), actor);
+        // One person who owns both workspaces: an assertion is for one workspace only.
+        var person = Guid.NewGuid();
+        var (actorA, actorB) = (TestActors.Person(workspaceA, WorkspaceRoles.Owner, person), TestActors.Person(workspaceB, WorkspaceRoles.Owner, person));
+        var keyOfA = await keys.CreateAsync(workspaceA, KeyServiceClients.Request(), actorA);
+        await keys.CreateAsync(workspaceB, KeyServiceClients.Request(), actorB);
 
         var attempts = new Func<Task>[]
         {
-            () => keys.GetAsync(workspaceB, keyOfA.Key.Id, actor),
-            () => keys.RevokeAsync(workspaceB, keyOfA.Key.Id, actor),
-            () => keys.RollAsync(workspaceB, keyOfA.Key.Id, new RollApiKeyRequest(1), actor),
+            () => keys.GetAsync(workspaceB, keyOfA.Key.Id, actorB),
+            () => keys.RevokeAsync(workspaceB, keyOfA.Key.Id, actorB),
+            () => keys.RollAsync(workspaceB, keyOfA.Key.Id, new RollApiKeyRequest(1), actorB),
         };
         foreach (var attempt in attempts)
         {
@@ -308,9 +317,13 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
             Assert.Equal(ProblemTypes.NotFound, refusal.Problem.Type);
         }
 
-        Assert.DoesNotContain(await keys.ListAsync(workspaceB, actor), k => k.Id == keyOfA.Key.Id);
+        // An assertion for workspace A does not act in workspace B.
+        var elsewhere = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.ListAsync(workspaceB, actorA));
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.Status);
+
+        Assert.DoesNotContain(await keys.ListAsync(workspaceB, actorB), k => k.Id == keyOfA.Key.Id);
         Assert.True((await keys.VerifyAsync(keyOfA.Secret)).Valid);
-        Assert.Null((await keys.GetAsync(workspaceA, keyOfA.Key.Id, actor)).RevokedAt);
+        Assert.Null((await keys.GetAsync(workspaceA, keyOfA.Key.Id, actorA)).RevokedAt);
     }
 
     [Fact]
@@ -318,7 +331,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 
         for (var i = 0; i < 7; i++)
@@ -341,7 +354,7 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     {
         var keys = await platform.ApiKeyClientAsync();
         var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner();
+        var actor = KeyServiceClients.Owner(workspace);
         var first = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
         var second = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 

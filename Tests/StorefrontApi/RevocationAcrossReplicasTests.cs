@@ -23,7 +23,6 @@ public sealed class RevocationAcrossReplicasTests(PlatformFixture platform)
 
     private const string OrdersPath = StorefrontAgents.MerchantPath + "/orders";
 
-    private static readonly ApiKeyActor Owner = new("user:revocation-trials", WorkspaceRoles.ScopesFor(WorkspaceRoles.Owner), null);
 
     private sealed record TrialOutcome(int Trial, HttpStatusCode BeforeA, HttpStatusCode BeforeB, HttpStatusCode AfterA, HttpStatusCode AfterB);
 
@@ -41,10 +40,11 @@ public sealed class RevocationAcrossReplicasTests(PlatformFixture platform)
         // A workspace of its own with a generous budget: 4,000 storefront calls must meet no workspace limit.
         var workspace = Guid.NewGuid();
         await platform.RaiseLimitsAsync(workspace);
+        var owner = TestActors.Owner(workspace);
         var keys = await platform.ApiKeyClientAsync();
         var minted = new ApiKeyWithSecret[Trials];
         await Parallel.ForAsync(0, Trials, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (trial, ct) =>
-            minted[trial] = await keys.CreateAsync(workspace, new CreateApiKeyRequest($"revocation trial {trial}", [ScopeCatalogue.ReadOrders], null), Owner, ct));
+            minted[trial] = await keys.CreateAsync(workspace, new CreateApiKeyRequest($"revocation trial {trial}", [ScopeCatalogue.ReadOrders], null), owner, ct));
 
         var outcomes = new TrialOutcome[Trials];
         await Parallel.ForAsync(0, Trials, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (trial, ct) =>
@@ -55,7 +55,7 @@ public sealed class RevocationAcrossReplicasTests(PlatformFixture platform)
 
             var beforeA = await GetOrdersAsync(replicaA, secret, clientAddress, ct);
             var beforeB = await GetOrdersAsync(replicaB, secret, clientAddress, ct);
-            await keys.RevokeAsync(workspace, minted[trial].Key.Id, Owner, ct);
+            await keys.RevokeAsync(workspace, minted[trial].Key.Id, owner, ct);
             var afterA = await GetOrdersAsync(replicaA, secret, clientAddress, ct);
             var afterB = await GetOrdersAsync(replicaB, secret, clientAddress, ct);
 

@@ -44,8 +44,12 @@ public class KeyVerificationBenchmarks
         _keyService = _services.GetRequiredService<ApiKeyClient>();
         _redis = _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
 
-        var actor = new ApiKeyActor("user:bench", WorkspaceRoles.ScopesFor(WorkspaceRoles.Owner), null);
-        var created = await _keyService.CreateAsync(Guid.NewGuid(), new CreateApiKeyRequest("bench", [ScopeCatalogue.ReadOrders], null), actor);
+        // The bench plays the AuthServer: it signs the owner's actor assertion with the stack's key.
+        var workspace = Guid.NewGuid();
+        var assertions = new ActorAssertions(
+            Microsoft.Extensions.Options.Options.Create(new ActorAssertionOptions { SigningKey = await _stack.GetSecretAsync("actor-assertion-key") }), TimeProvider.System);
+        var actor = ApiKeyActor.Person(assertions.Issue(Guid.NewGuid(), workspace, WorkspaceRoles.Owner, null));
+        var created = await _keyService.CreateAsync(workspace, new CreateApiKeyRequest("bench", [ScopeCatalogue.ReadOrders], null), actor);
         _secret = created.Secret;
         _marker = RevocationSignals.ApiKey(created.Key.Id.ToString());
         // Warm the cache (and KeyService's compiled query and connection pool).

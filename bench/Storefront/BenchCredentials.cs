@@ -32,7 +32,9 @@ internal static partial class BenchCredentials
         using var http = new HttpClient { BaseAddress = stack.Endpoint("keyservice") };
         http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await stack.SecretAsync(ServiceCredentialExtensions.Name("authserver", "keyservice")));
         var created = await new ApiKeyClient(http).CreateAsync(DemoWorkspace.Id, new CreateApiKeyRequest("benchmark", [ScopeCatalogue.ReadOrders], null),
-            new ApiKeyActor("user:benchmark", ScopeCatalogue.Names, null));
+            ApiKeyActor.Person(new ActorAssertions(
+                Microsoft.Extensions.Options.Options.Create(new ActorAssertionOptions { SigningKey = await stack.SecretAsync("actor-assertion-key") }),
+                TimeProvider.System).Issue(Guid.NewGuid(), DemoWorkspace.Id, WorkspaceRoles.Owner, null)));
         return created.Secret;
     }
 

@@ -1,3 +1,5 @@
+using AlyAspire.AuthServer.Audit;
+using AlyAspire.Shared.Audit;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
@@ -9,7 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace AlyAspire.AuthServer.Pages.Account;
 
 [EnableRateLimiting(SignInRateLimitPolicy.Name)]
-public sealed class LoginModel(AccountService accounts, SessionTokens sessions, FailedSignInLimiter failedSignIns) : PageModel
+public sealed class LoginModel(AccountService accounts, SessionTokens sessions, FailedSignInLimiter failedSignIns, AuditTrail audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -52,12 +54,14 @@ public sealed class LoginModel(AccountService accounts, SessionTokens sessions, 
         if (user is null || membership is null)
         {
             await failedSignIns.CountFailureAsync(Email);
+            await audit.RecordFailedSignInAsync(Email, ct);
             // One message for every failure: it must not tell which e-mails exist.
             Error = "The e-mail or password is not correct.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
+        await audit.RecordAsync(membership.WorkspaceId, AuditKinds.SignInSucceeded, AuditActorKinds.Person, $"user:{user.Id}", $"user:{user.Id}", AuditOutcomes.Succeeded, null, ct);
         sessions.SignIn(HttpContext, user, membership);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }

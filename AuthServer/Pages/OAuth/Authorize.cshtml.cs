@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
+using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.OAuth;
+using AlyAspire.Shared.Audit;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
 using AlyAspire.Shared.Credentials;
@@ -32,11 +34,19 @@ public sealed class AuthorizeModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     IOptions<OAuthServerOptions> oauth,
+    AuditTrail audit,
     TimeProvider time) : PageModel
 {
     private static readonly string[] ConsentFields = ["decision", "workspace", "__RequestVerificationToken"];
 
     public string ClientName { get; private set; } = string.Empty;
+
+    public string ClientId { get; private set; } = string.Empty;
+
+    /// <summary>Every host the client may send the person (and the code) back to.</summary>
+    public IReadOnlyList<string> RedirectHosts { get; private set; } = [];
+
+    public ClientRegistration Registration { get; private set; } = new(ClientProvenance.PreRegistered, null);
 
     public IReadOnlyList<ConsentWorkspace> Workspaces { get; private set; } = [];
 
@@ -116,12 +126,14 @@ public sealed class AuthorizeModel(
             return loaded;
         }
 
+        var chosen = Guid.TryParse(Request.Form["workspace"], out var id) ? Workspaces.FirstOrDefault(w => w.WorkspaceId == id) : null;
         if (Request.Form["decision"] != "allow")
         {
+            await audit.RecordAsync((chosen ?? Workspaces[0]).WorkspaceId, AuditKinds.ConsentDenied, AuditActorKinds.Person, $"user:{_userId}",
+                $"client:{ClientId}", AuditOutcomes.Refused, $"Declined {ClientName}.", ct);
             return Refuse(Errors.AccessDenied, "The person declined to authorize the client.");
         }
 
-        var chosen = Guid.TryParse(Request.Form["workspace"], out var id) ? Workspaces.FirstOrDefault(w => w.WorkspaceId == id) : null;
         if (chosen is null)
         {
             ModelState.AddModelError("workspace", "Choose one of your workspaces.");
@@ -175,6 +187,11 @@ public sealed class AuthorizeModel(
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
         _applicationId = (await applications.GetIdAsync(application, ct))!;
         ClientName = await applications.GetDisplayNameAsync(application, ct) ?? request.ClientId!;
+        ClientId = request.ClientId!;
+        RedirectHosts = (await applications.GetRedirectUrisAsync(application, ct))
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri.Authority : u)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        Registration = await applications.GetRegistrationAsync(application, ct);
         Workspaces = memberships.Select(m => new ConsentWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role)).ToList();
         Requested = request.GetScopes().Select(ScopeCatalogue.Find).OfType<ScopeDefinition>().ToList();
         var source = Request.HasFormContentType ? Request.Form.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()))
@@ -225,6 +242,10 @@ public sealed class AuthorizeModel(
             // Remember what was asked for, so the same request later skips consent; what is granted stays limited by the role.
             descriptor.Scopes.UnionWith(request.GetScopes());
             descriptor.SetWorkspace(workspace.WorkspaceId);
+            descriptor.SetGrantedScopes(granted);
+            // Written by the same SaveChanges as the authorization (OpenIddict's store shares this DbContext).
+            audit.Add(workspace.WorkspaceId, AuditKinds.ConsentGranted, AuditActorKinds.Person, $"user:{_userId}", $"client:{ClientId}",
+                AuditOutcomes.Succeeded, $"{ClientName} granted {string.Join(' ', granted)}");
             var authorization = await authorizations.CreateAsync(descriptor, ct);
             authorizationId = await authorizations.GetIdAsync(authorization, ct);
         }

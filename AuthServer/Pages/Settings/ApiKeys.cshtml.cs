@@ -1,3 +1,4 @@
+using AlyAspire.AuthServer.Keys;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AlyAspire.AuthServer.Pages.Settings;
 
 /// <summary>The workspace's API keys, managed through the KeyService on behalf of the signed-in person.</summary>
-public sealed class ApiKeysModel(ApiKeyClient keys, TimeProvider time) : DashboardPageModel
+public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, TimeProvider time) : DashboardPageModel
 {
     public IReadOnlyList<ApiKeySummary> Keys { get; private set; } = [];
 
@@ -31,13 +32,13 @@ public sealed class ApiKeysModel(ApiKeyClient keys, TimeProvider time) : Dashboa
         var expiresAt = expiresOn is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : (DateTimeOffset?)null;
         return await RunAsync(async () =>
         {
-            var created = await keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(name?.Trim() ?? string.Empty, scopes ?? [], expiresAt), Actor, ct);
+            var created = await keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(name?.Trim() ?? string.Empty, scopes ?? [], expiresAt), await ActorAsync(ct), ct);
             (Secret, SecretKeyName) = (created.Secret, created.Key.Name);
         }, ct);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct) =>
-        CanManage ? await RunAsync(() => keys.RevokeAsync(WorkspaceId, keyId, Actor, ct), ct) : Forbid();
+        CanManage ? await RunAsync(async () => await keys.RevokeAsync(WorkspaceId, keyId, await ActorAsync(ct), ct), ct) : Forbid();
 
     public async Task<IActionResult> OnPostRollAsync(Guid keyId, int? graceHours, CancellationToken ct)
     {
@@ -48,10 +49,20 @@ public sealed class ApiKeysModel(ApiKeyClient keys, TimeProvider time) : Dashboa
 
         return await RunAsync(async () =>
         {
-            var rolled = await keys.RollAsync(WorkspaceId, keyId, new RollApiKeyRequest(graceHours), Actor, ct);
+            var rolled = await keys.RollAsync(WorkspaceId, keyId, new RollApiKeyRequest(graceHours), await ActorAsync(ct), ct);
             (Secret, SecretKeyName) = (rolled.Secret, rolled.Key.Name);
         }, ct);
     }
+
+    /// <summary>The person as the KeyService verifies them (their current role, signed by this server).</summary>
+    private async Task<ApiKeyActor> ActorAsync(CancellationToken ct) =>
+        await actors.ForAsync(UserId, WorkspaceId, HttpContext, ct)
+        ?? throw new ApiKeyServiceException(System.Net.HttpStatusCode.Forbidden, new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Not a member of this workspace.",
+            Detail = "You are no longer a member of this workspace.",
+        });
 
     private async Task<IActionResult> RunAsync(Func<Task> action, CancellationToken ct)
     {
@@ -79,7 +90,7 @@ public sealed class ApiKeysModel(ApiKeyClient keys, TimeProvider time) : Dashboa
     {
         try
         {
-            Keys = await keys.ListAsync(WorkspaceId, Actor, ct);
+            Keys = await keys.ListAsync(WorkspaceId, await ActorAsync(ct), ct);
         }
         catch (Exception ex) when (ex is ApiKeyServiceException or HttpRequestException)
         {

@@ -19,6 +19,10 @@ internal sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<A
         builder.Ignore(k => k.IsRevoked);
         // Listing a workspace's keys, newest first.
         builder.HasIndex(k => new { k.WorkspaceId, k.CreatedAt });
+        builder.Property(k => k.AuthorizationId).HasMaxLength(100);
+        // Revoking with a grant, or when a person leaves: the keys minted under it or for them.
+        builder.HasIndex(k => k.AuthorizationId).HasFilter("\"AuthorizationId\" IS NOT NULL");
+        builder.HasIndex(k => new { k.WorkspaceId, k.OnBehalfOfUserId }).HasFilter("\"OnBehalfOfUserId\" IS NOT NULL");
         builder.HasMany(k => k.Secrets).WithOne(s => s.ApiKey).HasForeignKey(s => s.ApiKeyId);
         builder.HasMany(k => k.Usage).WithOne().HasForeignKey(u => u.ApiKeyId);
     }
@@ -33,6 +37,8 @@ internal sealed class ApiKeySecretEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(s => s.Hash).HasColumnType("bytea").IsRequired();
         // Verification is one read through this index.
         builder.HasIndex(s => s.Hash).IsUnique();
+        // The grace-end job's scan: rolled-away secrets whose marker is not written yet.
+        builder.HasIndex(s => s.GraceExpiresAt).HasFilter("\"GraceExpiresAt\" IS NOT NULL AND \"RevocationMarkedAt\" IS NULL");
     }
 }
 
@@ -55,5 +61,9 @@ internal sealed class ApiKeyAuditRecordEntityTypeConfiguration : IEntityTypeConf
         builder.Property(a => a.SourceIp).HasMaxLength(64);
         builder.HasIndex(a => new { a.WorkspaceId, a.OccurredAt });
         builder.HasIndex(a => a.ApiKeyId);
+        builder.Property(a => a.ActorKind).HasMaxLength(32);
+        builder.Property(a => a.Detail).HasMaxLength(500);
+        // The audit delivery's scan: records not yet in the AuthServer's log.
+        builder.HasIndex(a => a.Id).HasFilter("\"DeliveredAt\" IS NULL").HasDatabaseName("IX_ApiKeyAuditRecords_Undelivered");
     }
 }

@@ -28,6 +28,10 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -57,6 +61,9 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("OnBehalfOfUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -73,7 +80,13 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AuthorizationId")
+                        .HasFilter("\"AuthorizationId\" IS NOT NULL");
+
                     b.HasIndex("WorkspaceId", "CreatedAt");
+
+                    b.HasIndex("WorkspaceId", "OnBehalfOfUserId")
+                        .HasFilter("\"OnBehalfOfUserId\" IS NOT NULL");
 
                     b.ToTable("ApiKeys", (string)null);
                 });
@@ -96,8 +109,19 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ActorKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<Guid>("ApiKeyId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
@@ -112,6 +136,10 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ApiKeyId");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_ApiKeyAuditRecords_Undelivered")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
 
                     b.HasIndex("WorkspaceId", "OccurredAt");
 
@@ -136,9 +164,15 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<DateTimeOffset?>("RevocationMarkedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ApiKeyId");
+
+                    b.HasIndex("GraceExpiresAt")
+                        .HasFilter("\"GraceExpiresAt\" IS NOT NULL AND \"RevocationMarkedAt\" IS NULL");
 
                     b.HasIndex("Hash")
                         .IsUnique();

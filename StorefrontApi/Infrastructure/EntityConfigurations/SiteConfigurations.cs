@@ -28,7 +28,9 @@ internal sealed class CustomDomainConfiguration : IEntityTypeConfiguration<Custo
         builder.Property(d => d.HostName).HasMaxLength(253);
         builder.Property(d => d.Status).HasMaxLength(32);
         builder.Property(d => d.VerificationRecord).HasMaxLength(128);
-        builder.HasIndex(d => d.HostName).IsUnique();
+        // One verified claim per host name on the whole platform; pending claims of several workspaces may coexist.
+        builder.HasIndex(d => d.HostName).IsUnique().HasFilter($"\"Status\" = '{DomainStatus.Verified}'").HasDatabaseName("IX_Domains_HostName_Verified");
+        builder.HasIndex(d => new { d.WorkspaceId, d.HostName }).IsUnique();
         builder.HasOne<Site>().WithMany().HasForeignKey(d => d.SiteId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -100,6 +100,9 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("AttachedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("HostName")
                         .IsRequired()
                         .HasMaxLength(253)
@@ -118,15 +121,23 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
                     b.HasIndex("HostName")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Domains_HostName_Verified")
+                        .HasFilter("\"Status\" = 'verified'");
 
                     b.HasIndex("SiteId");
+
+                    b.HasIndex("WorkspaceId", "HostName")
+                        .IsUnique();
 
                     b.ToTable("Domains");
                 });
