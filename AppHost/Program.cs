@@ -40,7 +40,8 @@ var authServer = builder.AddProject<Projects.AuthServer>("authserver")
     .WithReference(keyService).WaitFor(keyService)
     .WithReference(rateLimiter)
     .WithPlatformService(serviceKey)
-    .WithEnvironment("Session__SigningKey", sessionSigningKey);
+    .WithEnvironment("Session__SigningKey", sessionSigningKey)
+    .WithCreateDemoApiKeyCommand(keyService, serviceKey);
 
 var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithExternalHttpEndpoints()
@@ -51,6 +52,7 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithReference(rateLimiter).WaitFor(rateLimiter)
     .WithReference(authServer).WaitFor(authServer)
     .WithPlatformService(serviceKey);
+storefrontApi.WithResetDemoStoreCommand(serviceKey);
 
 // The AuthServer names the platform's resource servers (RFC 8707) by their public URLs; the StorefrontApi builds
 // its audiences and protected resource metadata from the same URL (behind the replicas' shared endpoint).

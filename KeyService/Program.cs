@@ -14,5 +14,6 @@ app.UseStatusCodePages();
 
 app.MapDefaultEndpoints();
 app.MapApiKeysApi();
+app.MapUsageApi();
 
 app.Run();

@@ -6,6 +6,9 @@ using AlyAspire.AuthServer.Sessions;
 using AlyAspire.AuthServer.Throttling;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Usage;
+using AlyAspire.Shared.Internal;
+using AlyAspire.AuthServer.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +44,9 @@ internal static class Extensions
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<RevocationSignalPublisher>();
         services.AddApiKeyClient();
+        services.AddUsageClient();
+        services.AddHttpClient<RateLimiterClient>(client => client.BaseAddress = new Uri("http://ratelimiter"))
+            .AddInternalServiceCredential();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -54,6 +60,7 @@ internal static class Extensions
             options.Conventions.AuthorizePage("/Index", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/ConnectedApps", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Team", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Usage", DashboardPolicies.SignedIn);
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 

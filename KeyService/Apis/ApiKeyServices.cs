@@ -7,7 +7,6 @@ namespace AlyAspire.KeyService.Apis;
 public sealed class ApiKeyServices(
     KeysDbContext db,
     ApiKeyHasher hasher,
-    ApiKeyUsageRecorder usage,
     RevocationPublisher revocations,
     TimeProvider time,
     ILogger<ApiKeyServices> logger)
@@ -15,8 +14,6 @@ public sealed class ApiKeyServices(
     public KeysDbContext Db { get; } = db;
 
     public ApiKeyHasher Hasher { get; } = hasher;
-
-    public ApiKeyUsageRecorder Usage { get; } = usage;
 
     public RevocationPublisher Revocations { get; } = revocations;
 

@@ -21,14 +21,8 @@ internal static class Extensions
             .BindConfiguration(ApiKeyHashingOptions.Section)
             .Validate(o => o.HashSecret.Length >= 32, "ApiKeys:HashSecret must be set to a secret of at least 32 characters.")
             .ValidateOnStart();
-        builder.Services.AddOptions<ApiKeyUsageOptions>()
-            .BindConfiguration(ApiKeyHashingOptions.Section)
-            .Validate(o => o.UsageFlushInterval > TimeSpan.Zero, "ApiKeys:UsageFlushInterval must be positive.")
-            .ValidateOnStart();
 
         builder.Services.AddSingleton<ApiKeyHasher>();
         builder.Services.AddSingleton<RevocationPublisher>();
-        builder.Services.AddSingleton<ApiKeyUsageRecorder>();
-        builder.Services.AddHostedService<ApiKeyUsageFlusher>();
     }
 }

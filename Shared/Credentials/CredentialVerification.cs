@@ -12,7 +12,11 @@ public sealed record VerifiedCredential(
     string? ClientId,
     IReadOnlyList<string> Scopes,
     DateTimeOffset? ExpiresAt,
-    IReadOnlyList<string> Audiences);
+    IReadOnlyList<string> Audiences)
+{
+    /// <summary>For an OAuth token, the authorization (grant) it was issued under; none for API keys and machine clients.</summary>
+    public string? GrantId { get; init; }
+}
 
 /// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
 public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)

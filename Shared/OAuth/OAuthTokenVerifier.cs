@@ -117,7 +117,10 @@ public sealed class OAuthTokenVerifier(
             String(body, "client_id"),
             ScopesOf(body),
             expiresAt,
-            AudiencesOf(body));
+            AudiencesOf(body))
+        {
+            GrantId = String(body, AuthorizationIdClaim),
+        };
 
         var markers = new List<RedisKey> { RevocationSignals.OAuthToken(tokenId) };
         if (String(body, AuthorizationIdClaim) is { } authorizationId)

@@ -30,6 +30,7 @@ public static class MerchantApi
             .MapVoiceApi()
             .MapMediaApi()
             .MapAnalyticsApi()
+            .MapUsageApi()
             .MapWorkspaceApi()
             .MapTeamApi()
             .MapApiKeysApi();
