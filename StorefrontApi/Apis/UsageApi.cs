@@ -20,7 +20,7 @@ public static partial class UsageApi
     }
 
     public static async Task<Results<Ok<WorkspaceUsageReport>, ProblemHttpResult>> GetUsageAsync(
-        ICurrentWorkspace workspace, UsageClient usage, ILogger<WorkspaceUsageReport> logger, CancellationToken ct,
+        ICurrentWorkspace workspace, UsageClient usage, ILoggerFactory loggers, CancellationToken ct,
         int days = UsageRoutes.ChartDays, string? credentialKind = null, string? credentialId = null)
     {
         if (days is < 1 or > UsageRoutes.MaxDays)
@@ -41,7 +41,7 @@ public static partial class UsageApi
         }
         catch (HttpRequestException exception)
         {
-            LogUsageUnavailable(logger, exception);
+            LogUsageUnavailable(loggers.CreateLogger(typeof(UsageApi)), exception);
             return TypedResults.Problem(
                 type: ProblemTypes.ServiceUnavailable,
                 title: "Usage is unavailable",

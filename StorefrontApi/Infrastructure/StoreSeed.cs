@@ -62,26 +62,30 @@ public static class StoreSeed
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         Guid[] workspaces = [options.Id, options.SecondId];
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
-        var deleted = 0;
-        // Every table of a workspace-owned entity (owned types live in their owner's row as JSON); the model's foreign
-        // keys between them cascade or set null, so the order does not matter.
-        foreach (var entity in db.Model.GetEntityTypes().Where(e => !e.IsOwned() && e.FindProperty("WorkspaceId") is not null))
+        // Under the context's retrying strategy, so a transient fault retries the whole reset, not half of it.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            var table = entity.GetSchemaQualifiedTableName()!;
-            var column = entity.FindProperty("WorkspaceId")!.GetColumnName();
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
+            var deleted = 0;
+            // Every table of a workspace-owned entity (owned types live in their owner's row as JSON); the model's
+            // foreign keys between them cascade or set null, so the order does not matter.
+            foreach (var entity in db.Model.GetEntityTypes().Where(e => !e.IsOwned() && e.FindProperty("WorkspaceId") is not null))
+            {
+                var table = entity.GetTableName()!;
+                var column = entity.FindProperty("WorkspaceId")!.GetColumnName();
 #pragma warning disable EF1002 // table and column names come from the model, the values are parameters
-            deleted += await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{table}\" WHERE \"{column}\" = ANY(@p0)",
-                [new Npgsql.NpgsqlParameter("p0", workspaces)], ct);
+                deleted += await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{table}\" WHERE \"{column}\" = ANY(@p0)",
+                    [new Npgsql.NpgsqlParameter("p0", workspaces)], ct);
 #pragma warning restore EF1002
-        }
+            }
 
-        db.ChangeTracker.Clear();
-        await SeedWorkspaceAsync(db, DemoStore(options.Id, now), ct);
-        await SeedWorkspaceAsync(db, OtherStore(options.SecondId, now), ct);
-        await transaction.CommitAsync(ct);
-        return deleted;
+            await SeedWorkspaceAsync(db, DemoStore(options.Id, now), ct);
+            await SeedWorkspaceAsync(db, OtherStore(options.SecondId, now), ct);
+            await transaction.CommitAsync(ct);
+            return deleted;
+        });
     }
 
     private static async Task SeedWorkspaceAsync(StoreDbContext db, WorkspaceSeed seed, CancellationToken ct)

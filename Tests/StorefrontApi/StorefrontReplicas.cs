@@ -26,6 +26,43 @@ public static class StorefrontReplicas
     /// </summary>
     public static async Task<IReadOnlyList<StorefrontReplica>> RunningAsync(this PlatformFixture platform, int expected = 2)
     {
+        // A replica restarted a moment ago can still be known by its old snapshot: an address is taken only once it answers.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            var candidates = await SnapshotAsync(platform, expected);
+            var answering = 0;
+            foreach (var replica in candidates)
+            {
+                try
+                {
+                    answering += (await probe.GetAsync(new Uri(replica.Address, "/health"))).IsSuccessStatusCode ? 1 : 0;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException)
+                {
+                }
+            }
+
+            if (answering == expected)
+            {
+                return candidates;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Only {answering} of {expected} StorefrontApi replicas answer at {string.Join(", ", candidates.Select(c => c.Address))}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500)); // polling the resource model: nothing to wait on instead
+        }
+    }
+
+    private static async Task<IReadOnlyList<StorefrontReplica>> SnapshotAsync(PlatformFixture platform, int expected)
+    {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var latest = new Dictionary<string, CustomResourceSnapshot>();
         await foreach (var notification in platform.App.ResourceNotifications.WatchAsync(cts.Token))
