@@ -63,11 +63,21 @@ var storefrontApi = builder.AddProject<Projects.StorefrontApi>("storefrontapi")
     .WithPlatformService();
 
 // One secret per calling pair (a service refuses any other service's): who calls whom.
-stores.AddServiceCredential(caller: authServer, callee: keyService);
+var authServerToKeyService = stores.AddServiceCredential(caller: authServer, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: keyService);
 stores.AddServiceCredential(caller: storefrontApi, callee: rateLimiter);
 stores.AddServiceCredential(caller: storefrontApi, callee: authServer);
 stores.AddServiceCredential(caller: keyService, callee: authServer);
+stores.AddServiceCredential(caller: authServer, callee: rateLimiter);
+
+// The platform's own commands in the Aspire dashboard (run mode only: a deployment has no such dashboard).
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    authServer.WithCreateDemoApiKeyCommand(keyService, authServerToKeyService, actorAssertionKey);
+    var dashboardCredential = stores.AddSecret("aspire-dashboard-to-storefrontapi-key");
+    storefrontApi.WithEnvironment("Internal__Callers__aspire-dashboard", dashboardCredential)
+        .WithResetDemoStoreCommand(dashboardCredential);
+}
 
 // The StorefrontApi introspects tokens at the public AuthServer as an OAuth client with its own secret.
 var introspectionSecret = stores.AddSecret("introspection-client-secret");

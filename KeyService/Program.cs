@@ -17,5 +17,6 @@ app.UseRequestInputGuard();
 
 app.MapDefaultEndpoints();
 app.MapApiKeysApi();
+app.MapUsageApi();
 
 app.Run();

@@ -17,7 +17,8 @@ app.UseStatusCodePages();
 app.UseRequestInputGuard();
 
 app.MapDefaultEndpoints();
-app.MapGrpcService<RateLimitDecisionService>().RequireAuthorization(InternalServiceAuthentication.Policy);
+// Decisions are for the agent surfaces only; the AuthServer's dashboard only reads limits and usage.
+app.MapGrpcService<RateLimitDecisionService>().RequireInternalCaller(PlatformServices.StorefrontApi);
 app.MapWorkspaceLimitsApi();
 
 app.Run();

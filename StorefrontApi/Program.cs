@@ -20,5 +20,6 @@ app.MapProtectedResourceMetadata();
 app.MapMerchantApi();
 app.MapStoreMcp();
 app.MapApiReference();
+app.MapDevelopmentApi();
 
 app.Run();

@@ -8,12 +8,13 @@ public static class ServiceCredentialExtensions
     /// <c>Internal__Callers__&lt;caller&gt;</c> (what it accepts from that caller alone). The callee must also name the
     /// caller in its <c>AddInternalServiceAuthentication(…)</c>, or it refuses the secret.
     /// </summary>
-    public static void AddServiceCredential(this PlatformStores stores,
+    public static IResourceBuilder<ParameterResource> AddServiceCredential(this PlatformStores stores,
         IResourceBuilder<ProjectResource> caller, IResourceBuilder<ProjectResource> callee)
     {
         var secret = stores.AddSecret(Name(caller.Resource.Name, callee.Resource.Name));
         caller.WithEnvironment($"Internal__Credentials__{callee.Resource.Name}", secret);
         callee.WithEnvironment($"Internal__Callers__{caller.Resource.Name}", secret);
+        return secret;
     }
 
     /// <summary>The secret parameter's name for a pair.</summary>

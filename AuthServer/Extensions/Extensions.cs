@@ -13,6 +13,9 @@ using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Usage;
+using AlyAspire.Shared.Internal;
+using AlyAspire.AuthServer.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -76,6 +79,9 @@ internal static class Extensions
         services.AddHttpContextAccessor();
         services.AddScoped<AuditTrail>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRevocationDelivery>());
+        services.AddUsageClient();
+        services.AddHttpClient<RateLimiterClient>(client => client.BaseAddress = new Uri("http://ratelimiter"))
+            .AddInternalServiceCredential(PlatformServices.RateLimiter);
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -94,6 +100,7 @@ internal static class Extensions
             options.Conventions.AuthorizePage("/Workspaces", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Account/ChangePassword", DashboardPolicies.SignedIn);
             options.Conventions.AuthorizePage("/Audit", DashboardPolicies.SignedIn);
+            options.Conventions.AuthorizePage("/Usage", DashboardPolicies.SignedIn);
         });
         services.AddAntiforgery(options => options.Cookie.Name = "aly_antiforgery");
 

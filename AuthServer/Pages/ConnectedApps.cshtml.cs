@@ -2,14 +2,22 @@ using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.Shared.Audit;
 using AlyAspire.AuthServer.People;
+using AlyAspire.AuthServer.Usage;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Usage;
 using Microsoft.AspNetCore.Mvc;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AlyAspire.AuthServer.Pages;
 
-public sealed record ConnectedApp(string AuthorizationId, string ClientId, string ClientName, string WorkspaceName, IReadOnlyList<string> Scopes, DateTimeOffset? CreatedAt);
+public sealed record ConnectedApp(string AuthorizationId, string ClientId, string ClientName, string WorkspaceName, IReadOnlyList<string> Scopes, DateTimeOffset? CreatedAt)
+{
+    /// <summary>The app's requests per day under this authorization; null when usage could not be read.</summary>
+    public UsageChart? Chart { get; init; }
+
+    public DateTimeOffset? LastUsedAt { get; init; }
+}
 
 /// <summary>
 /// The person's OAuth authorizations (consents), in every workspace. Revoking one revokes the authorization
@@ -20,11 +28,14 @@ public sealed class ConnectedAppsModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictTokenManager tokens,
     AccountService accounts,
-    AuditTrail audit) : DashboardPageModel
+    AuditTrail audit,
+    UsageClient usage) : DashboardPageModel
 {
     public IReadOnlyList<ConnectedApp> Apps { get; private set; } = [];
 
     public string? Message { get; private set; }
+
+    public bool UsageUnavailable { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -73,8 +84,10 @@ public sealed class ConnectedAppsModel(
             }
 
             var workspaceId = await authorizations.GetWorkspaceIdAsync(authorization, ct);
+            var authorizationId = (await authorizations.GetIdAsync(authorization, ct))!;
+            var (chart, lastUsedAt) = await UsageOfAsync(workspaceId, authorizationId, ct);
             apps.Add(new ConnectedApp(
-                (await authorizations.GetIdAsync(authorization, ct))!,
+                authorizationId,
                 (await applications.GetClientIdAsync(application, ct))!,
                 await applications.GetDisplayNameAsync(application, ct) ?? "Unnamed client",
                 workspaceId is { } id && workspaces.TryGetValue(id, out var name) ? name : "—",
@@ -83,9 +96,31 @@ public sealed class ConnectedAppsModel(
                     ?? (await authorizations.GetScopesAsync(authorization, ct))
                         .Intersect(WorkspaceRoles.ScopesFor(memberships.FirstOrDefault(m => m.WorkspaceId == workspaceId)?.Role ?? string.Empty), StringComparer.Ordinal)
                         .ToArray(),
-                await authorizations.GetCreationDateAsync(authorization, ct)));
+                await authorizations.GetCreationDateAsync(authorization, ct)) { Chart = chart, LastUsedAt = lastUsedAt });
         }
 
         Apps = apps.OrderByDescending(a => a.CreatedAt).ToList();
+    }
+
+    /// <summary>The requests made under one authorization (the app's grant), as the usage store counted them.</summary>
+    private async Task<(UsageChart? Chart, DateTimeOffset? LastUsedAt)> UsageOfAsync(Guid? workspaceId, string authorizationId, CancellationToken ct)
+    {
+        if (workspaceId is not { } workspace || UsageUnavailable)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var report = await usage.GetAsync(workspace, UsageRoutes.ChartDays, UsageCredentialKinds.OAuth, authorizationId, ct);
+            var grant = report.Credentials.SingleOrDefault();
+            var chart = UsageChart.For($"app-usage-{authorizationId}", "Requests of this app", grant?.Days ?? [], report.To);
+            return (chart, grant?.LastUsedAt);
+        }
+        catch (HttpRequestException)
+        {
+            UsageUnavailable = true;
+            return (null, null);
+        }
     }
 }

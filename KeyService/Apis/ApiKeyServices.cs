@@ -8,7 +8,6 @@ namespace AlyAspire.KeyService.Apis;
 public sealed class ApiKeyServices(
     KeysDbContext db,
     ApiKeyHasher hasher,
-    ApiKeyUsageRecorder usage,
     RevocationPublisher revocations,
     RevocationMarkers markers,
     KeyActors actors,
@@ -18,8 +17,6 @@ public sealed class ApiKeyServices(
     public KeysDbContext Db { get; } = db;
 
     public ApiKeyHasher Hasher { get; } = hasher;
-
-    public ApiKeyUsageRecorder Usage { get; } = usage;
 
     public RevocationPublisher Revocations { get; } = revocations;
 

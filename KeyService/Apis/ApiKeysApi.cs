@@ -6,6 +6,7 @@ using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Usage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
@@ -46,13 +47,12 @@ public static partial class ApiKeysApi
             return refusal;
         }
 
-        var since = UsageSince(services.Time);
         var keys = await services.Db.ApiKeys.AsNoTracking()
             .Where(k => k.WorkspaceId == workspaceId)
-            .Include(k => k.Usage.Where(u => u.Day >= since))
             .OrderByDescending(k => k.CreatedAt)
             .ToListAsync(ct);
-        return TypedResults.Ok(keys.Select(ToSummary).ToList());
+        var usage = await KeyUsageAsync(services, workspaceId, null, ct);
+        return TypedResults.Ok(keys.Select(k => ToSummary(k, usage)).ToList());
     }
 
     public static async Task<Results<Ok<ApiKeySummary>, ProblemHttpResult>> GetKeyAsync(
@@ -64,7 +64,7 @@ public static partial class ApiKeysApi
         }
 
         var key = await FindKeyAsync(services, workspaceId, keyId, ct);
-        return key is null ? KeyNotFound(keyId) : TypedResults.Ok(ToSummary(key));
+        return key is null ? KeyNotFound(keyId) : TypedResults.Ok(ToSummary(key, await KeyUsageAsync(services, workspaceId, keyId, ct)));
     }
 
     public static async Task<Results<Created<ApiKeyWithSecret>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
@@ -393,7 +393,7 @@ public static partial class ApiKeysApi
 
     /// <summary>
     /// Secret → key identity, or why not. Offline format check first; then one indexed read by the secret's
-    /// HMAC, so no comparison ever touches the secret itself. A successful check counts as one use.
+    /// HMAC, so no comparison ever touches the secret itself. Uses are counted by the agent surfaces, per request, whatever answered the verification (see UsageApi).
     /// </summary>
     public static async Task<Ok<VerifyApiKeyResponse>> VerifyKeyAsync(
         VerifyApiKeyRequest request, [AsParameters] ApiKeyServices services, CancellationToken ct)
@@ -428,7 +428,6 @@ public static partial class ApiKeysApi
             return TypedResults.Ok(Refused(ApiKeyInvalidReasons.Revoked));
         }
 
-        services.Usage.Record(found.KeyId, now);
         return TypedResults.Ok(new VerifyApiKeyResponse(
             true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt, found.SecretId, found.AuthorizationId));
     }
@@ -508,16 +507,30 @@ public static partial class ApiKeysApi
 
     private static async Task<ApiKey?> FindKeyAsync(ApiKeyServices services, Guid workspaceId, Guid keyId, CancellationToken ct)
     {
-        var since = UsageSince(services.Time);
         // The workspace is part of every lookup: another workspace's key id is simply not found.
         return await services.Db.ApiKeys.AsNoTracking()
-            .Include(k => k.Usage.Where(u => u.Day >= since))
             .SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
     }
 
     private static DateOnly UsageSince(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-(UsageDays - 1));
 
-    private static ApiKeySummary ToSummary(ApiKey key) => new(
+    /// <summary>The workspace's keys' (or one key's) requests per day over the last <see cref="UsageDays"/> days.</summary>
+    private static async Task<ILookup<Guid, ApiKeyDailyUsage>> KeyUsageAsync(ApiKeyServices services, Guid workspaceId, Guid? keyId, CancellationToken ct)
+    {
+        var since = UsageSince(services.Time);
+        var credentialId = keyId?.ToString();
+        var rows = await services.Db.CredentialUsage.AsNoTracking()
+            .Where(u => u.WorkspaceId == workspaceId && u.CredentialKind == UsageCredentialKinds.ApiKey && u.Day >= since)
+            .Where(u => credentialId == null || u.CredentialId == credentialId)
+            .OrderBy(u => u.Day)
+            .Select(u => new { u.CredentialId, u.Day, u.Allowed, Refused = u.Unauthorized + u.Forbidden + u.CredentialLimited + u.WorkspaceLimited })
+            .ToListAsync(ct);
+        return rows.ToLookup(r => Guid.Parse(r.CredentialId), r => new ApiKeyDailyUsage(r.Day, r.Allowed, r.Refused));
+    }
+
+    private static ApiKeySummary ToSummary(ApiKey key) => ToSummary(key, null);
+
+    private static ApiKeySummary ToSummary(ApiKey key, ILookup<Guid, ApiKeyDailyUsage>? usage) => new(
         key.Id,
         key.WorkspaceId,
         key.Name,
@@ -529,7 +542,7 @@ public static partial class ApiKeysApi
         key.LastUsedAt,
         key.RevokedAt,
         key.RevokedBy,
-        key.Usage.OrderBy(u => u.Day).Select(u => new ApiKeyDailyUsage(u.Day, u.Requests)).ToList(),
+        usage is null ? [] : [.. usage[key.Id]],
         key.OnBehalfOfUserId,
         key.AuthorizationId);
 

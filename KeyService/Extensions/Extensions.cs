@@ -29,10 +29,6 @@ internal static class Extensions
             .BindConfiguration(ApiKeyHashingOptions.Section)
             .Validate(o => o.HashSecret.Length >= 32, "ApiKeys:HashSecret must be set to a secret of at least 32 characters.")
             .ValidateOnStart();
-        builder.Services.AddOptions<ApiKeyUsageOptions>()
-            .BindConfiguration(ApiKeyHashingOptions.Section)
-            .Validate(o => o.UsageFlushInterval > TimeSpan.Zero, "ApiKeys:UsageFlushInterval must be positive.")
-            .ValidateOnStart();
 
         builder.Services.AddOptions<DelegatedKeyOptions>().BindConfiguration(ApiKeyHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Who acts is verified here: persons by the AuthServer's actor assertions, agents by their own credential
@@ -47,7 +43,5 @@ internal static class Extensions
 
         builder.Services.AddSingleton<ApiKeyHasher>();
         builder.Services.AddSingleton<RevocationPublisher>();
-        builder.Services.AddSingleton<ApiKeyUsageRecorder>();
-        builder.Services.AddHostedService<ApiKeyUsageFlusher>();
     }
 }

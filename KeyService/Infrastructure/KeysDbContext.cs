@@ -9,7 +9,9 @@ public sealed class KeysDbContext(DbContextOptions<KeysDbContext> options) : DbC
 
     public DbSet<ApiKeySecret> ApiKeySecrets => Set<ApiKeySecret>();
 
-    public DbSet<ApiKeyUsageDay> ApiKeyUsage => Set<ApiKeyUsageDay>();
+    public DbSet<CredentialUsageDay> CredentialUsage => Set<CredentialUsageDay>();
+
+    public DbSet<UsageBatchRecord> UsageBatches => Set<UsageBatchRecord>();
 
     public DbSet<ApiKeyAuditRecord> ApiKeyAuditRecords => Set<ApiKeyAuditRecord>();
 

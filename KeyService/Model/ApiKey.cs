@@ -42,7 +42,5 @@ public sealed class ApiKey
 
     public List<ApiKeySecret> Secrets { get; set; } = [];
 
-    public List<ApiKeyUsageDay> Usage { get; set; } = [];
-
     public bool IsRevoked => RevokedAt is not null;
 }

@@ -45,9 +45,16 @@ public static class RateLimitResponses
         response.Headers[StatusHeaderName] = status.ToString();
     }
 
+    private static readonly object RefusedLayerItem = new();
+
+    /// <summary>The layer whose 429 this request got (for usage metering), or null.</summary>
+    public static RateLimitLayer? RefusedLayer(HttpContext context) =>
+        context.Items.TryGetValue(RefusedLayerItem, out var layer) ? (RateLimitLayer?)layer : null;
+
     /// <summary>Writes the 429 refusal of <paramref name="layer"/>.</summary>
     public static Task WriteRefusalAsync(HttpContext context, RateLimitLayer layer, TimeSpan retryAfter, IReadOnlyList<RateLimitQuota> quotas)
     {
+        context.Items[RefusedLayerItem] = layer;
         var response = context.Response;
         SetRateLimitHeaders(response, quotas);
         RetryAfterHeader.Set(response, retryAfter);

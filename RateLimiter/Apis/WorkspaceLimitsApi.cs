@@ -24,8 +24,8 @@ public static class WorkspaceLimitsApi
             .WithTags("Workspace limits");
 
         workspaces.MapGet("/limits", GetLimitsAsync);
-        workspaces.MapPut("/limits", SetOverrideAsync);
-        workspaces.MapDelete("/limits", RemoveOverrideAsync);
+        workspaces.MapPut("/limits", SetOverrideAsync).RequireInternalCaller(PlatformServices.StorefrontApi);
+        workspaces.MapDelete("/limits", RemoveOverrideAsync).RequireInternalCaller(PlatformServices.StorefrontApi);
         workspaces.MapGet("/usage", GetUsageAsync);
         return app;
     }

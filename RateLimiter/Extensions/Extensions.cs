@@ -48,8 +48,8 @@ internal static class Extensions
                 });
             }
         });
-        // Only the agent surfaces ask for decisions and read or set workspace limits.
-        builder.Services.AddInternalServiceAuthentication(PlatformServices.StorefrontApi);
+        // The agent surfaces ask for decisions and set workspace limits; the AuthServer's dashboard reads them.
+        builder.Services.AddInternalServiceAuthentication(PlatformServices.StorefrontApi, PlatformServices.AuthServer);
         builder.Services.AddTrustedForwardedHeaders();
         builder.Services.Configure<RequestLimitsOptions>(options => options.ProblemType = ProblemTypes.Validation);
         // A request the endpoint could not even bind (malformed JSON, a missing body): a 400 validation problem.

@@ -22,7 +22,8 @@ public sealed record ApiKeySummary(
     Guid? OnBehalfOfUserId = null,
     string? AuthorizationId = null);
 
-public sealed record ApiKeyDailyUsage(DateOnly Day, long Requests);
+/// <summary>A key's requests on one UTC day: <paramref name="Requests"/> allowed, <paramref name="Refused"/> refused (401/403/429).</summary>
+public sealed record ApiKeyDailyUsage(DateOnly Day, long Requests, long Refused);
 
 /// <summary>A key together with its secret: returned once, by create and roll, and never again.</summary>
 public sealed record ApiKeyWithSecret(ApiKeySummary Key, string Secret);

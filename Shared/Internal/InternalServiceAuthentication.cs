@@ -62,6 +62,11 @@ public static class InternalServiceAuthentication
         return services;
     }
 
+    /// <summary>Narrows endpoints to some of the accepted callers (e.g. decisions for the agent surfaces only).</summary>
+    public static TBuilder RequireInternalCaller<TBuilder>(this TBuilder builder, params string[] callers)
+        where TBuilder : Microsoft.AspNetCore.Builder.IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy => policy.AddAuthenticationSchemes(Scheme).RequireClaim(CallerClaim, callers));
+
     /// <summary>Adds this service's credential for <paramref name="callee"/> to every request of an <see cref="HttpClient"/>.</summary>
     public static IHttpClientBuilder AddInternalServiceCredential(this IHttpClientBuilder builder, string callee) =>
         builder.AddHttpMessageHandler(services => new InternalServiceCredentialHandler(services.GetRequiredService<IConfiguration>(), callee));

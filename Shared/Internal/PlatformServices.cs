@@ -10,4 +10,7 @@ public static class PlatformServices
     public const string KeyService = "keyservice";
     public const string RateLimiter = "ratelimiter";
     public const string StorefrontApi = "storefrontapi";
+
+    /// <summary>Not a service: the AppHost's dashboard commands, a caller in run mode (Development) only.</summary>
+    public const string AspireDashboard = "aspire-dashboard";
 }

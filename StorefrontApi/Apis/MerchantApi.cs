@@ -31,6 +31,7 @@ public static class MerchantApi
             .MapVoiceApi()
             .MapMediaApi()
             .MapAnalyticsApi()
+            .MapUsageApi()
             .MapWorkspaceApi()
             .MapTeamApi()
             .MapApiKeysApi()

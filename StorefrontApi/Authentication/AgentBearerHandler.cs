@@ -6,6 +6,7 @@ using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.RateLimiter.Client.PreAuth;
 using AlyAspire.StorefrontApi.Infrastructure;
+using AlyAspire.StorefrontApi.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -88,6 +89,8 @@ public sealed partial class AgentBearerHandler(
             return RefuseUnverified(kind, verification.FailureReason ?? "The credential is not valid.");
         }
 
+        // Identified: from here on the request is counted against this credential, whether it is let in or not.
+        Context.Features.Set(MeteredCredential.For(credential));
         if (credential.Kind == CredentialKind.OAuthAccessToken)
         {
             var resource = resources.ResourceFor(Request);

@@ -11,6 +11,9 @@ using AlyAspire.StorefrontApi.Authentication;
 using AlyAspire.StorefrontApi.Infrastructure;
 using AlyAspire.StorefrontApi.Mcp;
 using AlyAspire.StorefrontApi.OpenApi;
+using AlyAspire.StorefrontApi.Usage;
+using AlyAspire.Shared.Usage;
+using AlyAspire.Shared.Internal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -56,6 +59,12 @@ internal static class Extensions
         services.AddScoped<AnalyticsService>();
 
         builder.AddAgentGate();
+        builder.AddUsageMetering();
+        // The Development-only operations (DevelopmentApi) are for the AppHost's dashboard commands, with their own secret.
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddInternalServiceAuthentication(PlatformServices.AspireDashboard);
+        }
 
         services.AddMcpServer()
             .WithHttpTransport(options => options.Stateless = true) // replicas share no session state
@@ -124,8 +133,21 @@ internal static class Extensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeChallengeResultHandler>();
     }
 
+    /// <summary>Exact usage: every identified request counted in memory, sent to the usage store in idempotent batches.</summary>
+    private static void AddUsageMetering(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<UsageMeteringOptions>().BindConfiguration(UsageMeteringOptions.Section)
+            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromMinutes(1), "Usage:FlushInterval must be between zero and one minute.")
+            .Validate(o => o.ShutdownFlushTimeout > TimeSpan.Zero, "Usage:ShutdownFlushTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<UsageMeter>();
+        services.AddUsageClient();
+        services.AddHostedService<UsageFlusher>();
+    }
+
     /// <summary>
-    /// Pipeline order of the agent surfaces: per-IP limit → gate (authentication) → scope policy (authorization, and
+    /// Pipeline order of the agent surfaces: per-IP limit → usage metering → gate (authentication) → scope policy (authorization, and
     /// the MCP tool's scope) → per-workspace limit (wrapped around each endpoint, see <see cref="WithAgentLimits"/>) → handler.
     /// </summary>
     public static WebApplication UseAgentGate(this WebApplication app)
@@ -135,6 +157,8 @@ internal static class Extensions
             app.UsePreAuthRateLimiting();
         }
 
+        // Around the gate and everything after it: counts each identified request once its answer is known.
+        app.UseMiddleware<UsageMeteringMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<McpToolScopeMiddleware>();

@@ -47,6 +47,47 @@ public static class StoreSeed
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Development only: puts the two demo workspaces back to their seeded state (every row of theirs deleted, the seed
+    /// written again) in one transaction, under the seed's lock. Returns how many rows were deleted.
+    /// </summary>
+    public static async Task<int> ResetAsync(StoreDbContext db, IServiceProvider services, CancellationToken ct)
+    {
+        if (!services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            throw new InvalidOperationException("The demo store is reset in Development only.");
+        }
+
+        var options = services.GetRequiredService<IOptions<DemoWorkspaceOptions>>().Value;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Guid[] workspaces = [options.Id, options.SecondId];
+
+        // Under the context's retrying strategy, so a transient fault retries the whole reset, not half of it.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
+            var deleted = 0;
+            // Every table of a workspace-owned entity (owned types live in their owner's row as JSON); the model's
+            // foreign keys between them cascade or set null, so the order does not matter.
+            foreach (var entity in db.Model.GetEntityTypes().Where(e => !e.IsOwned() && e.FindProperty("WorkspaceId") is not null))
+            {
+                var table = entity.GetTableName()!;
+                var column = entity.FindProperty("WorkspaceId")!.GetColumnName();
+#pragma warning disable EF1002 // table and column names come from the model, the values are parameters
+                deleted += await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{table}\" WHERE \"{column}\" = ANY(@p0)",
+                    [new Npgsql.NpgsqlParameter("p0", workspaces)], ct);
+#pragma warning restore EF1002
+            }
+
+            await SeedWorkspaceAsync(db, DemoStore(options.Id, now), ct);
+            await SeedWorkspaceAsync(db, OtherStore(options.SecondId, now), ct);
+            await transaction.CommitAsync(ct);
+            return deleted;
+        });
+    }
+
     private static async Task SeedWorkspaceAsync(StoreDbContext db, WorkspaceSeed seed, CancellationToken ct)
     {
         if (await db.WorkspaceSettings.IgnoreQueryFilters().AnyAsync(s => s.WorkspaceId == seed.Settings.WorkspaceId, ct))

@@ -16,7 +16,7 @@ public sealed class ManifestTests
 
     /// <summary>Who calls whom: each pair has its own secret, and no service gets a secret it does not use.</summary>
     private static readonly (string Caller, string Callee)[] ServicePairs =
-        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter"), ("storefrontapi", "authserver"), ("keyservice", "authserver")];
+        [("authserver", "keyservice"), ("storefrontapi", "keyservice"), ("storefrontapi", "ratelimiter"), ("storefrontapi", "authserver"), ("keyservice", "authserver"), ("authserver", "ratelimiter")];
 
     private static readonly string[] SecretParameters =
     [

@@ -38,7 +38,12 @@ public sealed partial class InputFuzzTests(PlatformFixture platform)
             ["ratelimiter"] = Client("ratelimiter"),
         };
         var apiKey = await platform.ApiKeyAsync(StorefrontAgents.DemoStore, StorefrontAgents.AllScopes);
-        var serviceKey = await platform.GetSecretAsync("internal-service-key");
+        // Each internal API with the credential of its usual caller.
+        var serviceKeys = new Dictionary<string, string>
+        {
+            ["keyservice"] = await platform.ServiceSecretAsync(PlatformServices.AuthServer, PlatformServices.KeyService),
+            ["ratelimiter"] = await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter),
+        };
         var failures = new List<string>();
 
         await FuzzCase.Generator.Array[Budget, Budget].SampleAsync(async cases =>
@@ -49,7 +54,7 @@ public sealed partial class InputFuzzTests(PlatformFixture platform)
                 await gate.WaitAsync();
                 try
                 {
-                    if (await RunAsync(targets[fuzz.Service], fuzz, index, apiKey, serviceKey) is { } failure)
+                    if (await RunAsync(targets[fuzz.Service], fuzz, index, apiKey, serviceKeys.GetValueOrDefault(fuzz.Service, string.Empty)) is { } failure)
                     {
                         lock (failures)
                         {

@@ -36,8 +36,8 @@ internal static class TestStackSettings
 
     private static readonly (string Resource, string Name, string Value)[] Settings =
     [
-        // Key usage is written every second instead of every five, so usage tests converge quickly.
-        ("keyservice", "ApiKeys__UsageFlushInterval", "00:00:01"),
+        // The agent surfaces send their usage counts every second instead of every two, so usage tests converge quickly.
+        ("storefrontapi", "Usage__FlushInterval", "00:00:01"),
         // The test host reaches the StorefrontApi replicas through the loopback proxy: trust its X-Forwarded-For,
         // so per-IP tests can speak for many client addresses.
         ("storefrontapi", "ForwardedHeaders__TrustedProxies__0", "127.0.0.1"),

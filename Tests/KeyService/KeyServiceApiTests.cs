@@ -6,6 +6,7 @@ using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Shared.Usage;
 using AlyAspire.Tests.Infrastructure;
 using Npgsql;
 
@@ -327,67 +328,86 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Uses_are_counted_per_day_and_written_in_batches()
+    public async Task A_usage_batch_is_counted_once_however_often_it_is_sent_and_verification_counts_nothing()
     {
         var keys = await platform.ApiKeyClientAsync();
-        var workspace = Guid.NewGuid();
-        var actor = KeyServiceClients.Owner(workspace);
-        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
-
-        for (var i = 0; i < 7; i++)
-        {
-            Assert.True((await keys.VerifyAsync(created.Secret)).Valid);
-        }
-
-        await Eventually.SucceedsAsync(async () =>
-        {
-            var key = await keys.GetAsync(workspace, created.Key.Id, actor);
-            var today = Assert.Single(key.Usage);
-            Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), today.Day);
-            Assert.Equal(7, today.Requests);
-            Assert.NotNull(key.LastUsedAt);
-        }, TimeSpan.FromSeconds(20));
-    }
-
-    [Fact]
-    public async Task Uses_of_several_keys_are_added_to_what_earlier_batches_wrote()
-    {
-        var keys = await platform.ApiKeyClientAsync();
+        var usage = new UsageClient(await platform.CreateServiceClientAsync("keyservice"));
         var workspace = Guid.NewGuid();
         var actor = KeyServiceClients.Owner(workspace);
         var first = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
         var second = await keys.CreateAsync(workspace, KeyServiceClients.Request(), actor);
 
-        // Interleaved, so one batch usually holds both keys.
-        for (var i = 0; i < 4; i++)
+        // The agent surfaces count; the KeyService's own verification does not (it would count cache misses only).
+        Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
+        Assert.Empty((await keys.GetAsync(workspace, first.Key.Id, actor)).Usage);
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var usedAt = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var batch = new UsageBatch(Guid.CreateVersion7(),
+        [
+            Count(workspace, first.Key.Id, today, allowed: 7, forbidden: 2, at: usedAt),
+            Count(workspace, second.Key.Id, today, allowed: 4, workspaceLimited: 1, at: usedAt),
+            // The same key and day twice in one batch: added up, not refused.
+            Count(workspace, first.Key.Id, today, allowed: 1, at: usedAt.AddSeconds(1)),
+        ]);
+
+        Assert.True((await usage.SendAsync(batch, default)).Applied);
+        // A retry (its answer was lost, say) and a concurrent duplicate change nothing.
+        var retries = await Task.WhenAll(usage.SendAsync(batch, default), usage.SendAsync(batch, default));
+        Assert.All(retries, r => Assert.False(r.Applied));
+
+        var key = await keys.GetAsync(workspace, first.Key.Id, actor);
+        var day = Assert.Single(key.Usage);
+        Assert.Equal((today, 8L, 2L), (day.Day, day.Requests, day.Refused));
+        Assert.Equal(usedAt.AddSeconds(1).ToUnixTimeMilliseconds(), key.LastUsedAt!.Value.ToUnixTimeMilliseconds());
+        Assert.Equal((4L, 1L), (Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Requests,
+            Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Refused));
+
+        // A later batch adds to the day and moves the last use forward (never back).
+        Assert.True((await usage.SendAsync(new UsageBatch(Guid.CreateVersion7(),
+            [Count(workspace, first.Key.Id, today, allowed: 2, at: usedAt.AddMinutes(1)), Count(workspace, second.Key.Id, today, allowed: 1, at: usedAt.AddMinutes(-10))]), default)).Applied);
+        key = await keys.GetAsync(workspace, first.Key.Id, actor);
+        Assert.Equal(10, Assert.Single(key.Usage).Requests);
+        Assert.Equal(usedAt.AddMinutes(1).ToUnixTimeMilliseconds(), key.LastUsedAt!.Value.ToUnixTimeMilliseconds());
+        var secondKey = await keys.GetAsync(workspace, second.Key.Id, actor);
+        Assert.Equal(usedAt.ToUnixTimeMilliseconds(), secondKey.LastUsedAt!.Value.ToUnixTimeMilliseconds());
+
+        var report = await usage.GetAsync(workspace, 30);
+        Assert.Equal(2, report.Credentials.Count);
+        var firstUsage = report.Credentials.Single(c => c.CredentialId == first.Key.Id.ToString());
+        Assert.Equal((UsageCredentialKinds.ApiKey, 10L, 2L), (firstUsage.CredentialKind, firstUsage.Allowed, firstUsage.Refused));
+        Assert.Equal(2, Assert.Single(firstUsage.Days).Forbidden);
+        Assert.Empty((await usage.GetAsync(Guid.NewGuid(), 30)).Credentials);
+    }
+
+    [Fact]
+    public async Task A_malformed_usage_batch_is_refused_with_a_problem_and_counts_nothing()
+    {
+        using var http = await platform.CreateServiceClientAsync("keyservice");
+        var workspace = Guid.NewGuid();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        UsageBatch[] malformed =
+        [
+            new(Guid.Empty, [Count(workspace, Guid.NewGuid(), today, allowed: 1, at: DateTimeOffset.UtcNow)]),
+            new(Guid.NewGuid(), []),
+            new(Guid.NewGuid(), [Count(workspace, Guid.NewGuid(), today, allowed: -1, at: DateTimeOffset.UtcNow)]),
+            new(Guid.NewGuid(), [Count(workspace, Guid.NewGuid(), today, allowed: 1, at: DateTimeOffset.UtcNow) with { CredentialKind = "password" }]),
+            new(Guid.NewGuid(), [Count(workspace, Guid.NewGuid(), today, allowed: 1, at: DateTimeOffset.UtcNow) with { CredentialId = "not-a-key-id" }]),
+        ];
+        foreach (var batch in malformed)
         {
-            Assert.True((await keys.VerifyAsync(second.Secret)).Valid);
-            if (i < 3)
-            {
-                Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
-            }
+            using var response = await http.PostAsJsonAsync(UsageRoutes.Batches, batch);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
-        DateTimeOffset? firstUsedAt = null;
-        await Eventually.SucceedsAsync(async () =>
-        {
-            var key = await keys.GetAsync(workspace, first.Key.Id, actor);
-            Assert.Equal(3, Assert.Single(key.Usage).Requests);
-            Assert.Equal(4, Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Requests);
-            firstUsedAt = Assert.NotNull(key.LastUsedAt);
-        }, TimeSpan.FromSeconds(20));
-
-        // A later batch adds to the day's row and moves the last use forward.
-        Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
-        Assert.True((await keys.VerifyAsync(first.Secret)).Valid);
-        await Eventually.SucceedsAsync(async () =>
-        {
-            var key = await keys.GetAsync(workspace, first.Key.Id, actor);
-            Assert.Equal(5, Assert.Single(key.Usage).Requests);
-            Assert.True(key.LastUsedAt > firstUsedAt);
-        }, TimeSpan.FromSeconds(20));
-        Assert.Equal(4, Assert.Single((await keys.GetAsync(workspace, second.Key.Id, actor)).Usage).Requests);
+        using var badDays = await http.GetAsync(UsageRoutes.Workspace(workspace) + "?days=1000");
+        Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
+        Assert.Empty((await new UsageClient(http).GetAsync(workspace, 30)).Credentials);
     }
+
+    private static UsageCount Count(Guid workspace, Guid keyId, DateOnly day, long allowed, DateTimeOffset at, long forbidden = 0, long workspaceLimited = 0) =>
+        new(workspace, UsageCredentialKinds.ApiKey, keyId.ToString(), null, day, allowed, 0, forbidden, 0, workspaceLimited, at);
 
     /// <summary>Every row of every table of keysdb as JSON text (bytea as hex), like a dump.</summary>
     private async Task<string> DumpDatabaseAsync()

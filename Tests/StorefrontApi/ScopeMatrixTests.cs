@@ -64,6 +64,7 @@ public sealed class ScopeMatrixTests(PlatformFixture platform)
             () => new { fileName = "look-book.pdf", contentType = "application/pdf", sizeBytes = 20480 }, HttpStatusCode.Created),
         ["delete media"] = new(ScopeCatalogue.WriteMedia, Delete, async d => $"/media/{await d.RegisterMediaAsync()}", null, HttpStatusCode.NoContent),
         ["analytics summary"] = new(ScopeCatalogue.ReadAnalytics, Get, Fixed("/analytics/summary?days=30"), null, HttpStatusCode.OK),
+        ["usage by credential and day"] = new(ScopeCatalogue.ReadAnalytics, Get, Fixed("/usage?days=7"), null, HttpStatusCode.OK),
         ["activity feed"] = new(ScopeCatalogue.ReadAnalytics, Get, Fixed("/activity?limit=10"), null, HttpStatusCode.OK),
         ["get workspace settings"] = new(ScopeCatalogue.ManageWorkspace, Get, Fixed("/workspace/settings"), null, HttpStatusCode.OK),
         ["update workspace settings"] = new(ScopeCatalogue.ManageWorkspace, Patch, Fixed("/workspace/settings"), () => new { timezone = "Europe/Berlin" }, HttpStatusCode.OK),

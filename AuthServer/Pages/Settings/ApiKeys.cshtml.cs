@@ -1,6 +1,7 @@
 using AlyAspire.AuthServer.Keys;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.AuthServer.Usage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AlyAspire.AuthServer.Pages.Settings;
@@ -17,6 +18,9 @@ public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, Time
     public string? Error { get; private set; }
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Every key's requests added up per day.</summary>
+    public UsageChart Chart => UsageChart.For("workspace-keys", "Requests with this workspace's API keys", Keys.SelectMany(k => k.Usage), Today);
 
     public bool CanManage => HasScope(ScopeCatalogue.ManageApiKeys);
 

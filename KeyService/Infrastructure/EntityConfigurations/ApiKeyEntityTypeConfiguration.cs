@@ -24,7 +24,6 @@ internal sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<A
         builder.HasIndex(k => k.AuthorizationId).HasFilter("\"AuthorizationId\" IS NOT NULL");
         builder.HasIndex(k => new { k.WorkspaceId, k.OnBehalfOfUserId }).HasFilter("\"OnBehalfOfUserId\" IS NOT NULL");
         builder.HasMany(k => k.Secrets).WithOne(s => s.ApiKey).HasForeignKey(s => s.ApiKeyId);
-        builder.HasMany(k => k.Usage).WithOne().HasForeignKey(u => u.ApiKeyId);
     }
 }
 
@@ -42,12 +41,28 @@ internal sealed class ApiKeySecretEntityTypeConfiguration : IEntityTypeConfigura
     }
 }
 
-internal sealed class ApiKeyUsageDayEntityTypeConfiguration : IEntityTypeConfiguration<ApiKeyUsageDay>
+internal sealed class CredentialUsageDayEntityTypeConfiguration : IEntityTypeConfiguration<CredentialUsageDay>
 {
-    public void Configure(EntityTypeBuilder<ApiKeyUsageDay> builder)
+    public void Configure(EntityTypeBuilder<CredentialUsageDay> builder)
     {
-        builder.ToTable("ApiKeyDailyUsage");
-        builder.HasKey(u => new { u.ApiKeyId, u.Day });
+        builder.ToTable("CredentialDailyUsage");
+        builder.HasKey(u => new { u.WorkspaceId, u.CredentialKind, u.CredentialId, u.Day });
+        builder.Property(u => u.CredentialKind).HasMaxLength(16);
+        builder.Property(u => u.CredentialId).HasMaxLength(CredentialUsageDay.IdentifierMaxLength);
+        builder.Property(u => u.ClientId).HasMaxLength(CredentialUsageDay.IdentifierMaxLength);
+        // A workspace's report reads its days in a range.
+        builder.HasIndex(u => new { u.WorkspaceId, u.Day });
+    }
+}
+
+internal sealed class UsageBatchRecordEntityTypeConfiguration : IEntityTypeConfiguration<UsageBatchRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageBatchRecord> builder)
+    {
+        builder.ToTable("UsageBatches");
+        builder.Property(b => b.Id).ValueGeneratedNever();
+        // Old receipts are deleted by age.
+        builder.HasIndex(b => b.ReceivedAt);
     }
 }
 

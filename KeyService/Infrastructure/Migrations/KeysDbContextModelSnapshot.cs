@@ -180,20 +180,64 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                     b.ToTable("ApiKeySecrets", (string)null);
                 });
 
-            modelBuilder.Entity("AlyAspire.KeyService.Model.ApiKeyUsageDay", b =>
+            modelBuilder.Entity("AlyAspire.KeyService.Model.CredentialUsageDay", b =>
                 {
-                    b.Property<Guid>("ApiKeyId")
+                    b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("CredentialKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("CredentialId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
-                    b.Property<long>("Requests")
+                    b.Property<long>("Allowed")
                         .HasColumnType("bigint");
 
-                    b.HasKey("ApiKeyId", "Day");
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
-                    b.ToTable("ApiKeyDailyUsage", (string)null);
+                    b.Property<long>("CredentialLimited")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Forbidden")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Unauthorized")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WorkspaceLimited")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "CredentialKind", "CredentialId", "Day");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.ToTable("CredentialDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AlyAspire.KeyService.Model.UsageBatchRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("UsageBatches", (string)null);
                 });
 
             modelBuilder.Entity("AlyAspire.KeyService.Model.ApiKeySecret", b =>
@@ -207,20 +251,9 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                     b.Navigation("ApiKey");
                 });
 
-            modelBuilder.Entity("AlyAspire.KeyService.Model.ApiKeyUsageDay", b =>
-                {
-                    b.HasOne("AlyAspire.KeyService.Model.ApiKey", null)
-                        .WithMany("Usage")
-                        .HasForeignKey("ApiKeyId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AlyAspire.KeyService.Model.ApiKey", b =>
                 {
                     b.Navigation("Secrets");
-
-                    b.Navigation("Usage");
                 });
 #pragma warning restore 612, 618
         }
