@@ -12,9 +12,14 @@ namespace AlyAspire.AuthServer.Throttling;
 /// </summary>
 public sealed class FailedSignInLimiter(SharedWindowCounters counters, IOptions<ThrottlingOptions> options)
 {
-    /// <summary>Null when the e-mail may try to sign in; otherwise how long it has to wait (at most a window).</summary>
-    public ValueTask<TimeSpan?> RefusedForAsync(string email, CancellationToken cancellationToken) =>
-        counters.CountAsync(Limit(email), hits: 0, cancellationToken);
+    /// <summary>
+    /// Null when the e-mail may try to sign in; otherwise how long it has to wait (at most a window), in whole
+    /// minutes past the first: refusals for e-mails locked a few seconds apart read the same.
+    /// </summary>
+    public async ValueTask<TimeSpan?> RefusedForAsync(string email, CancellationToken cancellationToken) =>
+        await counters.CountAsync(Limit(email), hits: 0, cancellationToken) is { } wait
+            ? wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(Math.Ceiling(wait.TotalMinutes)) : TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds))
+            : null;
 
     /// <summary>Not cancellable: a guess whose sender hangs up after the password check still counts.</summary>
     public async ValueTask CountFailureAsync(string email) =>
