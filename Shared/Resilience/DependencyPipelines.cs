@@ -29,7 +29,7 @@ public static class DependencyPipelines
     /// The longest one PostgreSQL command (or connection) may take on a request's path: short enough that the
     /// request still answers (503) within two seconds, long enough for the slowest honest query under load.
     /// </summary>
-    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1250);
+    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>How long an open breaker refuses calls before it lets one probe through.</summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
@@ -96,13 +96,13 @@ public static class DependencyPipelines
         return false;
     }
 
-    // Opens once half of the last second's calls (at least three) failed: a short window, so the successes from just
-    // before a stall do not outvote it for long, and every request after its first few is answered at once.
+    // Opens once half of the last two seconds' calls (at least ten) failed: a short window, so the successes from just
+    // before a stall do not outvote it for long; ten, so a few slow calls on a loaded machine do not open it.
     private static CircuitBreakerStrategyOptions Breaker(PredicateBuilder<object> handled) => new()
     {
         FailureRatio = 0.5,
-        MinimumThroughput = 3,
-        SamplingDuration = TimeSpan.FromSeconds(1),
+        MinimumThroughput = 10,
+        SamplingDuration = TimeSpan.FromSeconds(2),
         BreakDuration = BreakDuration,
         ShouldHandle = handled,
     };
