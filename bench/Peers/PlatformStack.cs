@@ -8,7 +8,7 @@ namespace AlyAspire.Bench.Peers;
 
 /// <summary>
 /// The real platform (the AppHost's graph, random ports, a throw-away data folder, one StorefrontApi), with the
-/// AuthServer reached on its own port (the process's target port), not through DCP's proxy.
+/// AuthServer on a port of its own (its endpoint is not proxied), so the benchmark talks to the service, not to DCP's proxy.
 /// </summary>
 internal sealed class PlatformStack : IAsyncDisposable
 {
@@ -34,19 +34,33 @@ internal sealed class PlatformStack : IAsyncDisposable
                 .Annotations.Add(new EnvironmentCallbackAnnotation(name, () => value));
         }
 
+        // The AuthServer listens on a port of its own, without DCP's proxy in front: what is measured is the service.
+        var ownPort = FreePort();
+        var http = appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == "authserver")
+            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+        http.IsProxied = false;
+        http.Port = ownPort;
+        http.TargetPort = ownPort;
+
         stack.App = await appHost.BuildAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await stack.App.StartAsync(cts.Token);
         foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi" })
         {
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
         }
 
-        var authServer = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ProjectResource>().Single(r => r.Name == "authserver");
-        var targetPort = await authServer.GetEndpoint("http").Property(EndpointProperty.TargetPort).GetValueAsync(cts.Token);
-        stack.AuthServer = new Uri($"http://127.0.0.1:{targetPort}/");
+        stack.AuthServer = new Uri($"http://127.0.0.1:{ownPort}/");
         return stack;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public async Task<string> SecretAsync(string name)
