@@ -4,6 +4,7 @@ using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.Outbox;
 using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.Keys;
+using AlyAspire.AuthServer.MachineClients;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.People;
 using AlyAspire.AuthServer.Sessions;
@@ -70,6 +71,9 @@ internal static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<RevocationSignalPublisher>();
+        services.AddSingleton<ClientSecretVerificationCache>();
+        services.AddSingleton<DiscoveryDocumentCache>();
+        services.AddScoped<MachineClientService>();
         services.AddApiKeyClient();
         // Persons act on keys through assertions the KeyService verifies; revoked grants take their agents' keys along.
         services.AddActorAssertions();
@@ -139,7 +143,8 @@ internal static class Extensions
                     .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
 
                 // OAuth 2.1: authorization code with PKCE (S256 only) and refresh tokens; no implicit, no password.
-                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                // Client credentials for a workspace's machine clients only (ClientCredentialsGrantHandler).
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(options =>
                 {
@@ -168,8 +173,11 @@ internal static class Extensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
+                    .AddEventHandler(ClientCredentialsGrantHandler.Descriptor)
                     .AddEventHandler(ConsumeCodeOnFailedRedemptionHandler.Descriptor)
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
+                    .AddEventHandler(DiscoveryDocumentCache.Serve.Descriptor)
+                    .AddEventHandler(DiscoveryDocumentCache.Store.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)
                     .AddEventHandler(IntrospectionClaimsHandler.Descriptor)

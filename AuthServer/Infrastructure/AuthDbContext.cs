@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AlyAspire.AuthServer.Infrastructure;
 
 /// <summary>
-/// People, workspaces and memberships, OpenIddict's applications, authorizations and tokens
+/// People, workspaces and memberships, machine clients, OpenIddict's applications, authorizations and tokens
 /// (<c>UseOpenIddict()</c> in the registration), the server's certificates and the data-protection keys
 /// (antiforgery), all in <c>authdb</c>.
 /// </summary>
@@ -21,8 +21,11 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<MachineClient> MachineClients => Set<MachineClient>();
 
     public DbSet<ServerCertificate> ServerCertificates => Set<ServerCertificate>();
+
+    public DbSet<ServerTokenKey> ServerTokenKeys => Set<ServerTokenKey>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

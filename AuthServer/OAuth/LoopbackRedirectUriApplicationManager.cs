@@ -1,4 +1,6 @@
 using System.Net;
+using AlyAspire.AuthServer.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -10,14 +12,52 @@ namespace AlyAspire.AuthServer.OAuth;
 /// OpenIddict's application manager with RFC 8252 §7.3: a registered loopback redirect URI
 /// (<c>http://127.0.0.1/…</c>, <c>http://[::1]/…</c>) matches whatever port the native app or agent listens on
 /// at authorization time. Every other redirect URI must match exactly.
+/// Client secrets: a recent match is remembered (<see cref="ClientSecretVerificationCache"/>) instead of paying a
+/// PBKDF2 per request, and a rotated machine client's previous secret is accepted until its grace period ends.
 /// </summary>
 public sealed class LoopbackRedirectUriApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
+    ClientSecretVerificationCache secretMatches,
+    AuthDbContext db,
+    TimeProvider time)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
+    public override async ValueTask<bool> ValidateClientSecretAsync(
+        OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateClientSecretAsync(application, secret, cancellationToken))
+        {
+            return true;
+        }
+
+        // A machine client rotated with a grace period: its previous secret, until the grace ends (checked per request).
+        var now = time.GetUtcNow();
+        var previous = await db.MachineClients.AsNoTracking()
+            .Where(c => c.ApplicationId == application.Id && c.PreviousSecretHash != null && c.PreviousSecretValidUntil > now)
+            .Select(c => c.PreviousSecretHash)
+            .SingleOrDefaultAsync(cancellationToken);
+        return previous is not null && await ValidateClientSecretAsync(secret, previous, cancellationToken);
+    }
+
+    protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
+    {
+        if (secretMatches.IsKnownMatch(secret, comparand))
+        {
+            return true;
+        }
+
+        if (!await base.ValidateClientSecretAsync(secret, comparand, cancellationToken))
+        {
+            return false;
+        }
+
+        secretMatches.RememberMatch(secret, comparand);
+        return true;
+    }
+
     public override async ValueTask<bool> ValidateRedirectUriAsync(
         OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
     {

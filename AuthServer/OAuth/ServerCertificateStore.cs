@@ -3,12 +3,13 @@ using System.Security.Cryptography.X509Certificates;
 using AlyAspire.AuthServer.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 
 namespace AlyAspire.AuthServer.OAuth;
 
 /// <summary>
-/// Gives the OpenIddict server its signing and encryption certificates: from configuration
+/// Gives the OpenIddict server its signing and encryption certificates and symmetric token keys. Certificates: from configuration
 /// (<c>OAuth:Certificates:Signing</c> / <c>OAuth:Certificates:Encryption</c>, paths to PKCS#12 files, with
 /// <c>…:Password</c>) in production, otherwise generated once and kept in authdb, so a restart invalidates no
 /// token, code or consent. What authdb keeps is sealed with the <see cref="KeyEncryptionKey"/>; a row stored in
@@ -26,6 +27,49 @@ public sealed class ServerCertificateStore(IServiceScopeFactory scopes, IConfigu
         var encryption = Load(Encryption, X509KeyUsageFlags.KeyEncipherment);
         options.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.X509SigningCredentials(signing));
         options.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.X509EncryptingCredentials(encryption, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaOAEP, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256CbcHmacSha512));
+
+        // OpenIddict prefers symmetric keys: every token is signed (HS256) and its payload wrapped (A256KW) with these,
+        // while the certificates above still read tokens issued before them (and would sign identity tokens).
+        var signingKey = new SymmetricSecurityKey(LoadKey(Signing, 64)) { KeyId = "hs-" + Signing };
+        var encryptionKey = new SymmetricSecurityKey(LoadKey(Encryption, 32)) { KeyId = "kw-" + Encryption };
+        options.SigningCredentials.Add(new SigningCredentials(signingKey, SecurityAlgorithms.HmacSha256));
+        options.EncryptionCredentials.Add(new EncryptingCredentials(encryptionKey, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+    }
+
+    /// <summary>
+    /// A symmetric key: from configuration (<c>OAuth:TokenKeys:Signing</c> / <c>…:Encryption</c>, Base64) in production,
+    /// otherwise generated once and kept in authdb.
+    /// </summary>
+    private byte[] LoadKey(string purpose, int length)
+    {
+        if (configuration[$"OAuth:TokenKeys:{char.ToUpperInvariant(purpose[0])}{purpose[1..]}"] is { Length: > 0 } configured)
+        {
+            var bytes = Convert.FromBase64String(configured);
+            return bytes.Length == length ? bytes
+                : throw new InvalidOperationException($"OAuth:TokenKeys:{purpose} must be {length} bytes (Base64).");
+        }
+
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        db.Database.Migrate();
+        var stored = db.ServerTokenKeys.AsNoTracking().SingleOrDefault(k => k.Purpose == purpose);
+        if (stored is null)
+        {
+            stored = new ServerTokenKey { Purpose = purpose, Material = RandomNumberGenerator.GetBytes(length), CreatedAt = time.GetUtcNow() };
+            db.ServerTokenKeys.Add(stored);
+            try
+            {
+                db.SaveChanges();
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance stored one first: use theirs.
+                db.ChangeTracker.Clear();
+                stored = db.ServerTokenKeys.AsNoTracking().Single(k => k.Purpose == purpose);
+            }
+        }
+
+        return stored.Material;
     }
 
     private X509Certificate2 Load(string purpose, X509KeyUsageFlags usage)

@@ -20,6 +20,8 @@ public static class CredentialFormats
     public const string OAuthAccessTokenPrefix = "aly_oauth_";
     /// <summary>Refresh tokens: opaque like access tokens, but never mistaken for one.</summary>
     public const string OAuthRefreshTokenPrefix = "aly_refresh_";
+    /// <summary>A machine client's secret (client_credentials): only ever sent to the token endpoint.</summary>
+    public const string MachineClientSecretPrefix = "aly_mcs_";
     /// <summary>The dashboard's session cookie (a JWT); agent surfaces refuse it by name.</summary>
     public const string SessionCookieName = "__Host-aly_session";
     /// <summary>The same cookie's name where the <c>__Host-</c> prefix cannot be used (plain-http loopback development).</summary>
@@ -33,6 +35,7 @@ public static class CredentialFormats
     {
         var prefix = secret.StartsWith(OAuthAccessTokenPrefix, StringComparison.Ordinal) ? OAuthAccessTokenPrefix
             : secret.StartsWith(OAuthRefreshTokenPrefix, StringComparison.Ordinal) ? OAuthRefreshTokenPrefix
+            : secret.StartsWith(MachineClientSecretPrefix, StringComparison.Ordinal) ? MachineClientSecretPrefix
             : secret.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix
             : string.Empty;
         var body = secret.AsSpan(prefix.Length);

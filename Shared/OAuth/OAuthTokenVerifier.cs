@@ -117,12 +117,15 @@ public sealed class OAuthTokenVerifier(
         var expiresAt = body.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
+        // A machine client's token (client_credentials) names the client as its subject (RFC 9068 §2.2): no person.
+        var clientId = String(body, "client_id");
+        var subject = String(body, "sub");
         var credential = new VerifiedCredential(
             CredentialKind.OAuthAccessToken,
             tokenId,
             workspaceId,
-            String(body, "sub"),
-            String(body, "client_id"),
+            subject == clientId ? null : subject,
+            clientId,
             ScopesOf(body),
             expiresAt,
             AudiencesOf(body),

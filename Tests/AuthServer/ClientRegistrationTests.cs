@@ -75,6 +75,8 @@ public sealed class ClientRegistrationTests(PlatformFixture platform)
         { """{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"private_key_jwt"}""", "invalid_client_metadata" },
         { """{"redirect_uris":["https://app.example/cb"],"grant_types":["implicit"]}""", "invalid_client_metadata" },
         { """{"redirect_uris":["https://app.example/cb"],"grant_types":["password"]}""", "invalid_client_metadata" },
+        // A machine client needs an owner: only the dashboard creates them.
+        { """{"redirect_uris":["https://app.example/cb"],"grant_types":["authorization_code","client_credentials"]}""", "invalid_client_metadata" },
         { """{"redirect_uris":["https://app.example/cb"],"grant_types":["refresh_token"]}""", "invalid_client_metadata" },
         { """{"redirect_uris":["https://app.example/cb"],"response_types":["token"]}""", "invalid_client_metadata" },
         { """{"redirect_uris":["https://app.example/cb"],"scope":"read:orders launch:missiles"}""", "invalid_client_metadata" },

@@ -37,6 +37,7 @@ public sealed class DiscoveryAndFlowTests(PlatformFixture platform)
         var grants = Strings(metadata, "grant_types_supported");
         Assert.Contains("authorization_code", grants);
         Assert.Contains("refresh_token", grants);
+        Assert.Contains("client_credentials", grants); // machine clients
         Assert.DoesNotContain("implicit", grants);
         Assert.DoesNotContain("password", grants);
         var methods = Strings(metadata, "token_endpoint_auth_methods_supported");

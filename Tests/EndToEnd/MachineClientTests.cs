@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Development;
+using AlyAspire.Tests.Infrastructure;
+
+namespace AlyAspire.Tests.EndToEnd;
+
+/// <summary>
+/// Machine clients (client_credentials), end to end: created by the workspace owner on the dashboard in a real
+/// browser, tokens from the token endpoint, agent calls with them, rotation with and without grace, deletion.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class MachineClientTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_machine_client_from_the_dashboard_gets_workspace_tokens_and_loses_them_on_rotation_and_deletion()
+    {
+        await using var person = await BrowserPerson.StartAsync(platform);
+        await person.OpenAsync("/settings/machine-clients");
+        var name = $"nightly export {Guid.NewGuid():N}"[..24];
+        await person.Page.FillAsync("input[name=name]", name);
+        await person.Page.CheckAsync("input[name=scopes][value='read:orders']");
+        await person.Page.CheckAsync("input[name=scopes][value='read:content']");
+        await person.Page.Locator("form:has(input[name=name]) [type=submit]").ClickAsync();
+        var clientId = await person.Page.InputValueAsync("#new-client-id");
+        var firstSecret = await person.Page.InputValueAsync("#new-secret");
+        Assert.StartsWith(CredentialFormats.MachineClientSecretPrefix, firstSecret);
+        await person.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Artifacts, "machine-client-created.png"), FullPage = true });
+
+        // All the client's scopes when it names none; a narrower set when it asks; nothing beyond them.
+        var (status, body) = await GrantAsync(clientId, firstSecret);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var firstToken = body.GetProperty("access_token").GetString()!;
+        Assert.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, firstToken);
+        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
+        Assert.Equal(["read:content", "read:orders"], body.GetProperty("scope").GetString()!.Split(' ').Order());
+        Assert.False(body.TryGetProperty("refresh_token", out _));
+        (status, body) = await GrantAsync(clientId, firstSecret, "read:orders");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var narrowed = await MeAsync(body.GetProperty("access_token").GetString()!);
+        Assert.Equal(["read:orders"], narrowed.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        (status, body) = await GrantAsync(clientId, firstSecret, "write:orders");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        // OpenIddict's answer to a scope outside the client's permissions.
+        Assert.Equal("invalid_request", body.GetProperty("error").GetString());
+        Assert.False(body.TryGetProperty("access_token", out _));
+
+        // The token is the workspace's, with no person behind it, on every agent surface.
+        var me = await MeAsync(firstToken);
+        Assert.Equal(DemoWorkspace.Id.ToString(), me.GetProperty("workspaceId").GetString());
+        Assert.Equal(clientId, me.GetProperty("clientId").GetString());
+        Assert.True(!me.TryGetProperty("userId", out var userId) || userId.ValueKind == JsonValueKind.Null);
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, firstToken));
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, firstToken)); // now cached by the gate
+        Assert.Equal(HttpStatusCode.OK, await McpToolsListAsync(firstToken));
+
+        // Shown once.
+        await person.OpenAsync("/settings/machine-clients");
+        Assert.DoesNotContain(firstSecret, await person.Page.ContentAsync());
+
+        // Rotation with a grace period: both secrets work.
+        var secondSecret = await RotateAsync(person, name, graceHours: 1);
+        Assert.Equal(HttpStatusCode.OK, (await GrantAsync(clientId, secondSecret)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GrantAsync(clientId, firstSecret)).Status);
+
+        // Rotation without grace: the secret just used successfully fails on the very next request.
+        var thirdSecret = await RotateAsync(person, name, graceHours: 0);
+        (status, body) = await GrantAsync(clientId, secondSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GrantAsync(clientId, firstSecret)).Status);
+        (status, body) = await GrantAsync(clientId, thirdSecret);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var thirdToken = body.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, thirdToken));
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, firstToken)); // tokens outlive a rotation
+
+        // Deletion: every token dies on the next call (cached at the gate or not), and so does the secret.
+        await person.Page.Locator($"tr:has-text('{name}') form[action*='handler=Delete'] [type=submit]").ClickAsync();
+        await person.Page.WaitForLoadStateAsync();
+        Assert.DoesNotContain(clientId, await person.Page.ContentAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, firstToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, thirdToken));
+        (status, body) = await GrantAsync(clientId, thirdSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_public_client_cannot_use_the_client_credentials_grant()
+    {
+        using var authServer = platform.CreateClient("authserver");
+        var clientId = await new OAuthTestClient(authServer).RegisterPublicClientAsync();
+        using var response = await authServer.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        // OpenIddict refuses the grant for a client without a secret before any permission is looked at.
+        Assert.Equal("invalid_request", body.GetProperty("error").GetString());
+        Assert.False(body.TryGetProperty("access_token", out _));
+    }
+
+    private static async Task<string> RotateAsync(BrowserPerson person, string name, int graceHours)
+    {
+        var row = person.Page.Locator($"tr:has-text('{name}')");
+        await row.Locator("input[name=graceHours]").FillAsync(graceHours.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await row.Locator("form[action*='handler=Rotate'] [type=submit]").ClickAsync();
+        var secret = await person.Page.InputValueAsync("#new-secret");
+        Assert.StartsWith(CredentialFormats.MachineClientSecretPrefix, secret);
+        return secret;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GrantAsync(string clientId, string secret, string? scope = null)
+    {
+        using var authServer = platform.CreateClient("authserver");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token");
+        // client_secret_basic (RFC 6749 §2.3.1): both parts form-encoded, then Base64.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        using var response = await authServer.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private async Task<JsonElement> MeAsync(string token)
+    {
+        using var storefront = platform.CreateClient("storefrontapi");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/storefront/v1/merchant/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await storefront.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<HttpStatusCode> McpToolsListAsync(string token)
+    {
+        using var storefront = platform.CreateClient("storefrontapi");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"machine-client-test","version":"1"}}}""",
+                Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await storefront.SendAsync(request);
+        return response.StatusCode;
+    }
+}
