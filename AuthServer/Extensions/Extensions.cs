@@ -15,7 +15,6 @@ using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Shared.Usage;
-using AlyAspire.Shared.Internal;
 using AlyAspire.AuthServer.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;

@@ -21,6 +21,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
     public DbSet<MachineClient> MachineClients => Set<MachineClient>();
 
     public DbSet<ServerCertificate> ServerCertificates => Set<ServerCertificate>();

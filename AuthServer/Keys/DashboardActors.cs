@@ -20,4 +20,14 @@ public sealed class DashboardActors(AuthDbContext db, ActorAssertions assertions
             ? null
             : ApiKeyActor.Person(assertions.Issue(userId, workspaceId, role, http.Connection.RemoteIpAddress?.ToString()));
     }
+
+    /// <summary>The actor, or the KeyService's own refusal (403 problem) when the person is no longer a member.</summary>
+    public async Task<ApiKeyActor> RequireAsync(Guid userId, Guid workspaceId, HttpContext http, CancellationToken ct) =>
+        await ForAsync(userId, workspaceId, http, ct)
+        ?? throw new ApiKeyServiceException(System.Net.HttpStatusCode.Forbidden, new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Not a member of this workspace.",
+            Detail = "You are no longer a member of this workspace.",
+        });
 }

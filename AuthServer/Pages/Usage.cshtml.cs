@@ -1,3 +1,4 @@
+using AlyAspire.AuthServer.Keys;
 using AlyAspire.AuthServer.Usage;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Usage;
@@ -9,7 +10,7 @@ namespace AlyAspire.AuthServer.Pages;
 /// day and credential and its recent 429s by layer (from the usage store, which counts every refusal the agent surfaces
 /// answered, including those decided from a local lease the RateLimiter never saw).
 /// </summary>
-public sealed class UsageModel(UsageClient usage, RateLimiterClient rateLimiter, ApiKeyClient keys, ILogger<UsageModel> logger) : DashboardPageModel
+public sealed class UsageModel(UsageClient usage, RateLimiterClient rateLimiter, ApiKeyClient keys, DashboardActors actors, ILogger<UsageModel> logger) : DashboardPageModel
 {
     private const int RecentDayCount = 7;
 
@@ -42,7 +43,7 @@ public sealed class UsageModel(UsageClient usage, RateLimiterClient rateLimiter,
         var limits = Attempt(() => rateLimiter.GetLimitsAsync(WorkspaceId, ct));
         var consumption = Attempt(() => rateLimiter.GetConsumptionAsync(WorkspaceId, ct));
         var report = Attempt(() => usage.GetAsync(WorkspaceId, UsageRoutes.ChartDays, ct: ct));
-        var names = Attempt(async () => (await keys.ListAsync(WorkspaceId, Actor, ct)).ToDictionary(k => k.Id.ToString(), k => k.Name));
+        var names = Attempt(async () => (await keys.ListAsync(WorkspaceId, await actors.RequireAsync(UserId, WorkspaceId, HttpContext, ct), ct)).ToDictionary(k => k.Id.ToString(), k => k.Name));
         Limits = await limits;
         Consumption = await consumption;
         Report = await report;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,7 +65,7 @@ public static class InternalServiceAuthentication
 
     /// <summary>Narrows endpoints to some of the accepted callers (e.g. decisions for the agent surfaces only).</summary>
     public static TBuilder RequireInternalCaller<TBuilder>(this TBuilder builder, params string[] callers)
-        where TBuilder : Microsoft.AspNetCore.Builder.IEndpointConventionBuilder =>
+        where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy.AddAuthenticationSchemes(Scheme).RequireClaim(CallerClaim, callers));
 
     /// <summary>Adds this service's credential for <paramref name="callee"/> to every request of an <see cref="HttpClient"/>.</summary>

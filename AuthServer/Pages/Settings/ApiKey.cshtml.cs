@@ -1,3 +1,4 @@
+using AlyAspire.AuthServer.Keys;
 using AlyAspire.AuthServer.Usage;
 using AlyAspire.Shared.ApiKeys;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AlyAspire.AuthServer.Pages.Settings;
 
 /// <summary>One API key of the workspace: what it is and its requests per day.</summary>
-public sealed class ApiKeyModel(ApiKeyClient keys, TimeProvider time) : DashboardPageModel
+public sealed class ApiKeyModel(ApiKeyClient keys, DashboardActors actors, TimeProvider time) : DashboardPageModel
 {
     public ApiKeySummary? Key { get; private set; }
 
@@ -17,7 +18,7 @@ public sealed class ApiKeyModel(ApiKeyClient keys, TimeProvider time) : Dashboar
     {
         try
         {
-            Key = await keys.GetAsync(WorkspaceId, keyId, Actor, ct);
+            Key = await keys.GetAsync(WorkspaceId, keyId, await actors.RequireAsync(UserId, WorkspaceId, HttpContext, ct), ct);
         }
         catch (ApiKeyServiceException ex) when (ex.Status == System.Net.HttpStatusCode.NotFound)
         {

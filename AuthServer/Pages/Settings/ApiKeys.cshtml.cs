@@ -59,14 +59,7 @@ public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, Time
     }
 
     /// <summary>The person as the KeyService verifies them (their current role, signed by this server).</summary>
-    private async Task<ApiKeyActor> ActorAsync(CancellationToken ct) =>
-        await actors.ForAsync(UserId, WorkspaceId, HttpContext, ct)
-        ?? throw new ApiKeyServiceException(System.Net.HttpStatusCode.Forbidden, new ProblemDetails
-        {
-            Status = StatusCodes.Status403Forbidden,
-            Title = "Not a member of this workspace.",
-            Detail = "You are no longer a member of this workspace.",
-        });
+    private Task<ApiKeyActor> ActorAsync(CancellationToken ct) => actors.RequireAsync(UserId, WorkspaceId, HttpContext, ct);
 
     private async Task<IActionResult> RunAsync(Func<Task> action, CancellationToken ct)
     {
