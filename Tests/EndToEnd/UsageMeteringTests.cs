@@ -26,7 +26,7 @@ public sealed class UsageMeteringTests(PlatformFixture platform)
 
     private const string UsagePath = StorefrontAgents.MerchantPath + "/usage";
 
-    private static readonly ApiKeyActor Owner = new("user:usage-tests", WorkspaceRoles.ScopesFor(WorkspaceRoles.Owner), null);
+    private static ApiKeyActor Owner => TestActors.Owner(StorefrontAgents.DemoStore);
 
     private static readonly TimeSpan CountedWithin = TimeSpan.FromSeconds(60);
 
