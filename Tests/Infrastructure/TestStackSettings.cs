@@ -39,5 +39,11 @@ internal static class TestStackSettings
         ("authserver", "Throttling__SignInPostsPerMinute", SignInPostsPerMinute.ToString(CultureInfo.InvariantCulture)),
         ("authserver", "Throttling__TrustedProxies__0", "127.0.0.1"),
         ("authserver", "Throttling__TrustedProxies__1", "::1"),
+        // Client ID metadata documents: the tests publish them on a local https server (MetadataDocumentHost); the
+        // Development allow-list lets the AuthServer reach that one host on loopback and trust its certificate.
+        ("authserver", "OAuth__ClientMetadataDocuments__DevelopmentAllowedHosts__0", AuthServer.MetadataDocumentHost.HostName),
+        ("authserver", "OAuth__ClientMetadataDocuments__DevelopmentTrustedCertificate", AuthServer.MetadataDocumentHost.CertificateBase64),
+        // A loaded test machine can take longer than production's 5 s for a first TLS handshake.
+        ("authserver", "OAuth__ClientMetadataDocuments__FetchTimeout", "00:00:30"),
     ];
 }

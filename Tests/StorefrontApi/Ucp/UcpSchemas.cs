@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AlyAspire.Tests.Infrastructure;
@@ -10,15 +11,24 @@ public static class UcpSchemas
 {
     private static readonly string Document = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Tests", "StorefrontApi", "Ucp", "ucp-2026-04-08.schema.json"));
 
+    // One schema per definition, built once, each in a registry of its own.
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Built = new(StringComparer.Ordinal);
+
     public static void AssertValid(string definition, JsonElement instance)
+    {
+        var schema = Built.GetOrAdd(definition, name => new Lazy<JsonSchema>(() => Build(name))).Value;
+        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        Assert.True(result.IsValid, $"Not a valid UCP {definition}: {Describe(result)}\n{instance}");
+    }
+
+    private static JsonSchema Build(string definition)
     {
         var root = JsonNode.Parse(Document)!.AsObject();
         Assert.True(root["$defs"]!.AsObject().ContainsKey(definition), $"No definition '{definition}'.");
         root["$ref"] = $"#/$defs/{definition}";
-        root["$id"] = $"https://tests.alyaspire.dev/ucp/{definition}/{Guid.NewGuid():N}";
-        var schema = JsonSchema.FromText(root.ToJsonString());
-        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
-        Assert.True(result.IsValid, $"Not a valid UCP {definition}: {Describe(result)}\n{instance}");
+        var id = new Uri($"https://tests.alyaspire.dev/ucp/2026-04-08/{definition}.json");
+        root["$id"] = id.AbsoluteUri;
+        return JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }, id);
     }
 
     private static string Describe(EvaluationResults result) =>
