@@ -20,14 +20,14 @@ public static class ProtectedResourceMetadataApi
     {
         var wellKnown = app.MapGroup(AgentResources.MetadataPath).WithTags("Discovery").AllowAnonymous();
         wellKnown.MapGet(AgentResources.McpPath, (HttpRequest request, AgentResources resources) =>
-                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.All))
+                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.InCatalogueOrder))
             .WithSummary("Protected resource metadata of the MCP server (the scopes its tools use)");
         wellKnown.MapGet(AgentResources.RestPath, (HttpRequest request, AgentResources resources) =>
                 Describe(request, resources, AgentResources.RestPath, "AlyAspire Storefront REST API", ScopeCatalogue.Names))
             .WithSummary("Protected resource metadata of the REST API");
         // MCP clients that do not insert the resource path look at the root document; it describes the MCP server.
         wellKnown.MapGet("/", (HttpRequest request, AgentResources resources) =>
-                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.All))
+                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.InCatalogueOrder))
             .WithSummary("Protected resource metadata (root; describes the MCP server)");
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using AlyAspire.Shared.Scopes;
 using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Server;
 
@@ -18,4 +19,7 @@ public static class StoreToolScopes
         .ToFrozenDictionary(t => t.Tool!, t => t.Scope!, StringComparer.Ordinal);
 
     public static IReadOnlyList<string> All { get; } = ByTool.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The same scopes in the catalogue's order, as the protected-resource metadata lists them.</summary>
+    public static IReadOnlyList<string> InCatalogueOrder { get; } = ScopeCatalogue.Names.Where(All.Contains).ToArray();
 }
