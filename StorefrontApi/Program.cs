@@ -1,4 +1,6 @@
 using AlyAspire.StorefrontApi.Apis;
+using AlyAspire.StorefrontApi.Apis.A2a;
+using AlyAspire.StorefrontApi.Apis.Ucp;
 using AlyAspire.StorefrontApi.Extensions;
 using AlyAspire.Shared.Http;
 
@@ -19,6 +21,8 @@ app.MapDefaultEndpoints();
 app.MapProtectedResourceMetadata();
 app.MapMerchantApi();
 app.MapStoreMcp();
+app.MapUcp();
+app.MapA2a();
 app.MapApiReference();
 app.MapDevelopmentApi();
 

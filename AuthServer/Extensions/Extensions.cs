@@ -55,6 +55,20 @@ internal static class Extensions
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Client ID metadata documents: fetched over a guarded connection (see ClientMetadataDocuments.CreateHandler).
+        var development = builder.Environment.IsDevelopment();
+        services.AddOptions<ClientMetadataDocumentOptions>().BindConfiguration(ClientMetadataDocumentOptions.Section)
+            .Validate(o => development || (o.DevelopmentAllowedHosts.Length == 0 && o.DevelopmentTrustedCertificate is null),
+                "OAuth:ClientMetadataDocuments:DevelopmentAllowedHosts and DevelopmentTrustedCertificate may only be set in Development.")
+            .ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddScoped<ClientMetadataDocuments>();
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the supported way to opt one client out of the defaults
+        services.AddHttpClient(ClientMetadataDocuments.HttpClientName)
+            .RemoveAllResilienceHandlers() // one bounded attempt: retrying a refused or slow document only prolongs the refusal
+            .ConfigurePrimaryHttpMessageHandler(sp => ClientMetadataDocuments.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClientMetadataDocumentOptions>>().Value, development));
+#pragma warning restore EXTEXP0001
 
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<AccountService>();
@@ -177,6 +191,7 @@ internal static class Extensions
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .AddEventHandler(DiscoveryDocumentCache.Serve.Descriptor)
                     .AddEventHandler(DiscoveryDocumentCache.Store.Descriptor)
+                    .AddEventHandler(ClientMetadataDocumentHandler.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)
                     .AddEventHandler(IntrospectionClaimsHandler.Descriptor)

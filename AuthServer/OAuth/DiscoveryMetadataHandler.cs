@@ -6,7 +6,8 @@ namespace AlyAspire.AuthServer.OAuth;
 
 /// <summary>
 /// Adds what OpenIddict does not know about to the RFC 8414 metadata: the dynamic client registration
-/// endpoint (RFC 7591, served by <c>ClientRegistrationApi</c>) and public clients' <c>none</c> authentication.
+/// endpoint (RFC 7591, served by <c>ClientRegistrationApi</c>), public clients' <c>none</c> authentication and
+/// client ID metadata documents.
 /// </summary>
 public sealed class DiscoveryMetadataHandler : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
@@ -26,6 +27,8 @@ public sealed class DiscoveryMetadataHandler : IOpenIddictServerHandler<HandleCo
         context.Metadata["registration_endpoint"] = new Uri(issuer, RegistrationPath).AbsoluteUri;
         context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
         context.Metadata["authorization_response_iss_parameter_supported"] = true;
+        // An https client_id may name its client ID metadata document instead of registering (ClientMetadataDocuments).
+        context.Metadata["client_id_metadata_document_supported"] = true;
         return ValueTask.CompletedTask;
     }
 }

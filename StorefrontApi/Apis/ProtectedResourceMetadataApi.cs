@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.StorefrontApi.Mcp;
 
 namespace AlyAspire.StorefrontApi.Apis;
 
@@ -19,19 +20,19 @@ public static class ProtectedResourceMetadataApi
     {
         var wellKnown = app.MapGroup(AgentResources.MetadataPath).WithTags("Discovery").AllowAnonymous();
         wellKnown.MapGet(AgentResources.McpPath, (HttpRequest request, AgentResources resources) =>
-                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server"))
-            .WithSummary("Protected resource metadata of the MCP server");
+                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.InCatalogueOrder))
+            .WithSummary("Protected resource metadata of the MCP server (the scopes its tools use)");
         wellKnown.MapGet(AgentResources.RestPath, (HttpRequest request, AgentResources resources) =>
-                Describe(request, resources, AgentResources.RestPath, "AlyAspire Storefront REST API"))
+                Describe(request, resources, AgentResources.RestPath, "AlyAspire Storefront REST API", ScopeCatalogue.Names))
             .WithSummary("Protected resource metadata of the REST API");
         // MCP clients that do not insert the resource path look at the root document; it describes the MCP server.
         wellKnown.MapGet("/", (HttpRequest request, AgentResources resources) =>
-                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server"))
+                Describe(request, resources, AgentResources.McpPath, "AlyAspire Storefront MCP server", StoreToolScopes.InCatalogueOrder))
             .WithSummary("Protected resource metadata (root; describes the MCP server)");
         return app;
     }
 
-    private static IResult Describe(HttpRequest request, AgentResources resources, string path, string name)
+    private static IResult Describe(HttpRequest request, AgentResources resources, string path, string name, IReadOnlyList<string> scopes)
     {
         if (resources.AuthorizationServer is not { } authorizationServer)
         {
@@ -41,6 +42,6 @@ public static class ProtectedResourceMetadataApi
 
         var baseUrl = resources.BaseUrl(request);
         return TypedResults.Ok(new ProtectedResourceMetadata(
-            baseUrl + path, [authorizationServer], ScopeCatalogue.Names, ["header"], name, baseUrl + "/scalar"));
+            baseUrl + path, [authorizationServer], scopes, ["header"], name, baseUrl + "/scalar"));
     }
 }

@@ -13,11 +13,24 @@ internal static class StoreResults
     public static Results<Created<T>, ProblemHttpResult> ToCreated<T>(this StoreResult<T> result, Func<T, string> location) =>
         result.Error is { } error ? error.ToProblem() : TypedResults.Created(location(result.Value!), result.Value!);
 
+    public static Results<NoContent, ProblemHttpResult> ToNoContent(this StoreResult<Done> result) =>
+        result.Error is { } error ? error.ToProblem() : TypedResults.NoContent();
+
     public static ProblemHttpResult ToProblem(this StoreError error) => error.Kind switch
     {
         StoreErrorKind.NotFound => NotFound(error.Detail),
         StoreErrorKind.Conflict => Conflict(error.Detail),
-        _ => Invalid(error.Errors ?? new Dictionary<string, string[]>(), error.Detail),
+        StoreErrorKind.Forbidden => TypedResults.Problem(error.Detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            type: error.ProblemType ?? ProblemTypes.Forbidden),
+        StoreErrorKind.Unavailable => TypedResults.Problem(error.Detail, statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "A service is unavailable", type: ProblemTypes.ServiceUnavailable),
+        _ => TypedResults.Problem(new HttpValidationProblemDetails(error.Errors ?? new Dictionary<string, string[]>())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = error.ProblemType ?? ProblemTypes.Validation,
+            Title = "The request is not valid",
+            Detail = error.Detail,
+        }),
     };
 
     public static ProblemHttpResult NotFound(string detail) =>
@@ -34,9 +47,6 @@ internal static class StoreResults
 
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] }, message);
-
-    /// <summary>An ISO 4217 currency code: three upper-case ASCII letters.</summary>
-    public static bool IsCurrencyCode(string value) => value.Length == 3 && value.All(char.IsAsciiLetterUpper);
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: ProblemTypes.Conflict);

@@ -191,6 +191,19 @@ public sealed class CatalogService(StoreDbContext db, ActivityFeed activity, Tim
         }
     }
 
+    /// <summary>The products of <paramref name="ids"/> that are for sale (active); unknown ids are simply absent.</summary>
+    public async Task<StoreResult<IReadOnlyList<ProductView>>> FindForSaleAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count is 0 or > Paging.MaxPageSize)
+        {
+            return StoreError.Invalid("ids", $"Between 1 and {Paging.MaxPageSize} ids.");
+        }
+
+        var distinct = ids.Distinct().ToList();
+        return await db.Products.AsNoTracking().Where(p => distinct.Contains(p.Id) && p.Status == ProductStatus.Active)
+            .OrderBy(p => p.Title).Select(p => ToView(p)).ToListAsync(ct);
+    }
+
     internal static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 

@@ -13,6 +13,9 @@ public interface ICurrentWorkspace
     string Actor { get; }
 
     IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>The caller's address (after the trusted-proxy rules), for audit records; null outside a request.</summary>
+    string? ClientAddress => null;
 }
 
 /// <summary>Reads the workspace from the agent principal's <c>org</c> claim.</summary>
@@ -27,6 +30,8 @@ public sealed class PrincipalWorkspace(IHttpContextAccessor httpContextAccessor)
 
     public IReadOnlyList<string> Scopes =>
         User?.FindAll(AgentClaimTypes.Scope).Select(c => c.Value).ToArray() ?? [];
+
+    public string? ClientAddress => httpContextAccessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
 }
 
 public static class AgentPrincipal

@@ -5,14 +5,26 @@ public enum StoreErrorKind
     NotFound,
     Conflict,
     Validation,
+    /// <summary>The caller may not do this (beyond its scopes, e.g. granting a scope it does not hold).</summary>
+    Forbidden,
+    /// <summary>A service the operation depends on did not answer; the caller may retry.</summary>
+    Unavailable,
 }
 
-/// <summary>Why a merchant operation did not happen; REST turns it into an RFC 9457 problem, MCP into a tool error.</summary>
-public sealed record StoreError(StoreErrorKind Kind, string Detail, IDictionary<string, string[]>? Errors = null)
+/// <summary>
+/// Why a merchant operation did not happen: the one error vocabulary of every surface. REST turns it into an RFC 9457
+/// problem, MCP into a tool error, UCP into its error response and messages, A2A into a JSON-RPC error.
+/// <paramref name="ProblemType"/> refines the kind's problem type where a dependency named a more precise one.
+/// </summary>
+public sealed record StoreError(StoreErrorKind Kind, string Detail, IDictionary<string, string[]>? Errors = null, string? ProblemType = null)
 {
     public static StoreError NotFound(string what) => new(StoreErrorKind.NotFound, $"{what} was not found.");
 
     public static StoreError Conflict(string detail) => new(StoreErrorKind.Conflict, detail);
+
+    public static StoreError Forbidden(string detail, string? problemType = null) => new(StoreErrorKind.Forbidden, detail, null, problemType);
+
+    public static StoreError Unavailable(string detail) => new(StoreErrorKind.Unavailable, detail);
 
     public static StoreError Invalid(string field, string message) =>
         new(StoreErrorKind.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
@@ -27,6 +39,18 @@ public readonly record struct StoreResult<T>(T? Value, StoreError? Error)
 }
 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public static class StoreResult
+{
+    /// <summary>Success of an operation that returns nothing (a deletion).</summary>
+    public static StoreResult<Done> Done => new(Application.Done.Value, null);
+}
+
+/// <summary>The value of an operation that only succeeds or fails.</summary>
+public sealed record Done
+{
+    public static readonly Done Value = new();
+}
 
 public static class Paging
 {

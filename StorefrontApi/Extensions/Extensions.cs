@@ -57,6 +57,13 @@ internal static class Extensions
         services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDnsTxtResolver, DnsTxtResolver>();
         services.AddScoped<AnalyticsService>();
+        services.AddScoped<SiteService>();
+        services.AddScoped<MediaService>();
+        services.AddScoped<VoiceAgentService>();
+        services.AddScoped<WorkspaceSettingsService>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<CheckoutService>();
+        services.AddScoped<IdempotentRequests>();
 
         builder.AddAgentGate();
         builder.AddUsageMetering();
@@ -69,7 +76,10 @@ internal static class Extensions
         services.AddMcpServer()
             .WithHttpTransport(options => options.Stateless = true) // replicas share no session state
             .AddAuthorizationFilters()
-            .WithTools<StoreTools>();
+                        // One call per type: in 2.4.0 WithTools(IEnumerable<Type>) registers the tools but not the tools capability.
+            .WithTools<StoreTools>()
+            .WithTools<SiteTools>()
+            .WithTools<WorkspaceTools>();
 
         services.AddOpenApi(options =>
         {

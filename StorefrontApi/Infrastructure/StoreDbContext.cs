@@ -25,6 +25,9 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options, ICu
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerGroup> CustomerGroups => Set<CustomerGroup>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<AgentTask> AgentTasks => Set<AgentTask>();
 
     // Read by the query filters on every query (EF parameterises context members), so each request sees its own workspace.
     // Guid.Empty outside a request matches nothing: the seeder uses IgnoreQueryFilters explicitly.

@@ -60,5 +60,11 @@ internal static class TestStackSettings
         ("authserver", "Throttling__Revocation__PerClient", "1000000"),
         ("authserver", "Throttling__Authorization__PerAddress", "1000000"),
         ("authserver", "Throttling__Authorization__PerClient", "1000000"),
+        // Client ID metadata documents: the tests publish them on a local https server (MetadataDocumentHost); the
+        // Development allow-list lets the AuthServer reach that one host on loopback and trust its certificate.
+        ("authserver", "OAuth__ClientMetadataDocuments__DevelopmentAllowedHosts__0", AuthServer.MetadataDocumentHost.HostName),
+        ("authserver", "OAuth__ClientMetadataDocuments__DevelopmentTrustedCertificate", AuthServer.MetadataDocumentHost.CertificateBase64),
+        // A loaded test machine can take longer than production's 5 s for a first TLS handshake.
+        ("authserver", "OAuth__ClientMetadataDocuments__FetchTimeout", "00:00:30"),
     ];
 }

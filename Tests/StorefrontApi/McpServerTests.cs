@@ -13,8 +13,16 @@ namespace AlyAspire.Tests.StorefrontApi;
 [Collection(PlatformCollection.Name)]
 public sealed class McpServerTests(PlatformFixture platform)
 {
-    private static readonly string[] ToolScopes =
-        [ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders, ScopeCatalogue.ReadContent, ScopeCatalogue.WriteContent, ScopeCatalogue.ReadCustomers, ScopeCatalogue.ReadAnalytics];
+    /// <summary>The tools cover every scope of the catalogue.</summary>
+    private static readonly string[] ToolScopes = [.. ScopeCatalogue.Names];
+
+    private static readonly string[] AllTools =
+    [
+        "cancel_order", "configure_voice_agent", "create_api_key", "create_product", "create_site", "delete_media", "delete_site", "find_customers",
+        "fulfill_order", "get_activity", "get_analytics", "get_order", "get_product", "get_site", "get_voice_agent", "get_workspace_settings",
+        "list_api_keys", "list_domains", "list_media", "list_orders", "list_products", "list_sites", "list_team", "publish_site", "register_media",
+        "revoke_api_key", "update_customer", "update_product", "update_site_settings", "update_workspace_settings",
+    ];
 
     public static TheoryData<CredentialKindUnderTest> Kinds => new() { CredentialKindUnderTest.ApiKey, CredentialKindUnderTest.OAuth };
 
@@ -28,15 +36,88 @@ public sealed class McpServerTests(PlatformFixture platform)
         await using var client = await ConnectAsync(bearer);
 
         var tools = await client.ListToolsAsync();
-        Assert.Equal(
-            ["find_customers", "fulfill_order", "get_analytics", "get_order", "list_orders", "list_products", "update_product"],
-            tools.Select(t => t.Name).Order().ToArray());
+        Assert.Equal(AllTools, tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray());
 
         var result = await client.CallToolAsync("list_orders", new Dictionary<string, object?> { ["state"] = "paid", ["pageSize"] = 5 });
         Assert.NotEqual(true, result.IsError);
         var page = JsonDocument.Parse(Assert.IsType<TextContentBlock>(result.Content[0]).Text).RootElement;
         Assert.All(page.GetProperty("items").EnumerateArray(), o => Assert.Equal("paid", o.GetProperty("state").GetString()));
     }
+
+    /// <summary>Each scope alone unlocks its own tools and no other; the same answers for an API key and an OAuth token.</summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Every_scope_has_tools_and_a_credential_sees_exactly_the_tools_of_its_scopes(CredentialKindUnderTest kind)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var scope in ScopeCatalogue.Names)
+        {
+            var bearer = kind == CredentialKindUnderTest.ApiKey
+                ? await platform.ApiKeyAsync(StorefrontAgents.DemoStore, [scope])
+                : await platform.OAuthTokenAsync([scope], StorefrontResource.Mcp);
+            await using var client = await ConnectAsync(bearer);
+            var names = (await client.ListToolsAsync()).Select(t => t.Name).ToArray();
+            Assert.True(names.Length > 0, $"No MCP tool needs {scope}.");
+            Assert.All(names, name => Assert.True(seen.Add(name), $"{name} is listed under two scopes."));
+        }
+
+        Assert.Equal(AllTools, seen.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task The_new_scopes_tools_answer_like_the_REST_API(CredentialKindUnderTest kind)
+    {
+        var bearer = kind == CredentialKindUnderTest.ApiKey
+            ? await platform.ApiKeyAsync(StorefrontAgents.DemoStore, ToolScopes)
+            : await platform.OAuthTokenAsync(ToolScopes, StorefrontResource.Mcp);
+        using var rest = platform.Storefront(await platform.ApiKeyAsync(StorefrontAgents.DemoStore, StorefrontAgents.AllScopes));
+        await using var client = await ConnectAsync(bearer);
+
+        foreach (var (tool, path) in new[]
+                 {
+                     ("list_sites", "/sites"), ("list_media", "/media"), ("list_domains", "/domains"), ("list_team", "/team"),
+                     ("get_workspace_settings", "/workspace/settings"),
+                 })
+        {
+            var result = await client.CallToolAsync(tool, new Dictionary<string, object?>());
+            Assert.NotEqual(true, result.IsError);
+            var viaMcp = ToolJson(result);
+            var viaRest = await rest.GetFromJsonAsync<JsonElement>(StorefrontAgents.MerchantPath + path);
+            Assert.Equal(viaRest.ValueKind, viaMcp.ValueKind);
+            if (viaRest.ValueKind == JsonValueKind.Array)
+            {
+                Assert.Equal(viaRest.EnumerateArray().Select(e => e.GetProperty("id").GetString()).Order(), viaMcp.EnumerateArray().Select(e => e.GetProperty("id").GetString()).Order());
+            }
+            else
+            {
+                Assert.Equal(viaRest.GetProperty("name").GetString(), viaMcp.GetProperty("name").GetString());
+            }
+        }
+
+        // A refusal of the application layer is a tool error naming its kind and the field at fault.
+        var badSite = await client.CallToolAsync("create_site", new Dictionary<string, object?> { ["name"] = "Shop", ["theme"] = "neon" });
+        Assert.True(badSite.IsError);
+        Assert.Contains("invalid_input: theme must be one of", Assert.IsType<TextContentBlock>(badSite.Content[0]).Text);
+
+        var created = ToolJson(await client.CallToolAsync("register_media", new Dictionary<string, object?>
+        {
+            ["fileName"] = $"mcp-{Guid.NewGuid():N}.png", ["contentType"] = "image/png", ["sizeBytes"] = 1024,
+        }));
+        var mediaId = created.GetProperty("id").GetString();
+        using var viaRestMedia = await rest.GetAsync($"{StorefrontAgents.MerchantPath}/media/{mediaId}");
+        Assert.Equal(HttpStatusCode.OK, viaRestMedia.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_MCP_metadata_lists_the_scopes_its_tools_use()
+    {
+        using var raw = platform.Storefront();
+        var metadata = await raw.GetFromJsonAsync<JsonElement>("/.well-known/oauth-protected-resource/mcp");
+        Assert.Equal(ToolScopes.Order(StringComparer.Ordinal), metadata.GetProperty("scopes_supported").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    private static JsonElement ToolJson(CallToolResult result) => JsonDocument.Parse(Assert.IsType<TextContentBlock>(result.Content[0]).Text).RootElement;
 
     [Fact]
     public async Task Tools_share_the_REST_domain_fulfilling_over_MCP_shows_in_the_REST_API()

@@ -61,6 +61,116 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                     b.ToTable("ActivityEvents");
                 });
 
+            modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.AgentTask", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CheckoutSessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContextId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Skill")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("StatusText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "ContextId");
+
+                    b.ToTable("AgentTasks");
+                });
+
+            modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.CheckoutSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BuyerEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("BuyerFirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("BuyerLastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PlatformProfile")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "OrderId");
+
+                    b.ToTable("CheckoutSessions");
+                });
+
             modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.ContentPage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -215,6 +325,43 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                         .IsUnique();
 
                     b.ToTable("CustomerGroups");
+                });
+
+            modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.IdempotencyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResponseBody")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotencyRecords");
                 });
 
             modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.MediaAsset", b =>
@@ -572,6 +719,41 @@ namespace AlyAspire.StorefrontApi.Infrastructure.Migrations
                     b.HasKey("WorkspaceId");
 
                     b.ToTable("WorkspaceSettings");
+                });
+
+            modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.CheckoutSession", b =>
+                {
+                    b.OwnsMany("AlyAspire.StorefrontApi.Domain.CheckoutLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("CheckoutSessionId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Id");
+
+                            b1.Property<Guid>("ProductId");
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<string>("Title")
+                                .IsRequired();
+
+                            b1.Property<long>("UnitPrice");
+
+                            b1.HasKey("CheckoutSessionId", "__synthesizedOrdinal");
+
+                            b1.ToTable("CheckoutSessions");
+
+                            b1
+                                .ToJson("Lines")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CheckoutSessionId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("AlyAspire.StorefrontApi.Domain.ContentPage", b =>
