@@ -55,7 +55,7 @@ public sealed class UsageMeteringTests(PlatformFixture platform)
         }
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var counted = await CountedForAgentAsync(UsageCredentialKinds.ApiKey, key.Key.Id.ToString(), allowed);
+        var counted = await CountedForAgentAsync(UsageCredentialKinds.ApiKey, key.Key.Id.ToString(), allowed, refused);
         var day = Assert.Single(counted.Days);
         Assert.Equal((today, allowed, refused, refused), (day.Day, day.Allowed, day.Refused, day.Forbidden));
         Assert.Equal((allowed, refused), (counted.Allowed, counted.Refused));
@@ -184,16 +184,16 @@ public sealed class UsageMeteringTests(PlatformFixture platform)
     }
 
     /// <summary>Reads the credential's usage through <c>/merchant/usage</c> until its allowed count reaches <paramref name="allowed"/>; it must not pass it.</summary>
-    private async Task<CredentialUsage> CountedForAgentAsync(string kind, string credentialId, long allowed)
+    private async Task<CredentialUsage> CountedForAgentAsync(string kind, string credentialId, long allowed, long refused = 0)
     {
         CredentialUsage? counted = null;
         await Eventually.SucceedsAsync(async () =>
         {
             var report = await ReadUsageAsync(kind, credentialId);
             counted = Assert.Single(report.Credentials);
-            Assert.True(counted.Allowed >= allowed, $"{counted.Allowed} of {allowed} counted so far");
+            Assert.True(counted.Allowed >= allowed && counted.Refused >= refused, $"{counted.Allowed} of {allowed} allowed and {counted.Refused} of {refused} refused counted so far");
         }, CountedWithin);
-        Assert.Equal(allowed, counted!.Allowed);
+        Assert.Equal((allowed, refused), (counted!.Allowed, counted.Refused));
         return counted;
     }
 
