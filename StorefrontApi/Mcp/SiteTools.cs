@@ -63,8 +63,8 @@ public sealed class SiteTools
 
     [McpServerTool(Name = "list_domains", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ManageDomains)]
     [Description("Lists the custom domains attached to the workspace's sites, with their verification state.")]
-    public static async Task<IReadOnlyList<DomainView>> ListDomains(StoreDbContext db, CancellationToken cancellationToken = default) =>
-        (await DomainsApi.ListDomains(db, cancellationToken)).Value!;
+    public static Task<IReadOnlyList<DomainView>> ListDomains(DomainService domains, CancellationToken cancellationToken = default) =>
+        domains.ListAsync(cancellationToken);
 
     [McpServerTool(Name = "list_media", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ReadMedia)]
     [Description("Lists media assets, newest first.")]

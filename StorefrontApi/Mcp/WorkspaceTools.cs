@@ -31,8 +31,8 @@ public sealed class WorkspaceTools
 
     [McpServerTool(Name = "list_team", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ManageTeam)]
     [Description("Lists the workspace's teammates and pending invitations.")]
-    public static async Task<IReadOnlyList<TeamMemberView>> ListTeam(StoreDbContext db, CancellationToken cancellationToken = default) =>
-        (await TeamApi.ListMembers(db, cancellationToken)).Value!;
+    public static async Task<IReadOnlyList<TeamMemberView>> ListTeam(TeamDirectory team, CancellationToken cancellationToken = default) =>
+        (await TeamApi.ListMembers(team, cancellationToken)).Value!;
 
     [McpServerTool(Name = "list_api_keys", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ManageApiKeys)]
     [Description("Lists the workspace's API keys (never their secrets).")]
