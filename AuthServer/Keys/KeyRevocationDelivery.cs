@@ -50,7 +50,7 @@ public sealed partial class KeyRevocationDelivery(
             {
                 return;
             }
-            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogScanFailed(logger, exception);
                 await Task.Delay(PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -1,6 +1,8 @@
+using AlyAspire.AuthServer.Audit;
 using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.AuthServer.Outbox;
+using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Scopes;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +74,7 @@ public sealed class TeamService(
     MailOutbox mail,
     OutboxDispatcher dispatcher,
     IOptions<AccountOptions> options,
+    AuditTrail audit,
     TimeProvider time)
 {
     /// <summary>How long a change waits for its side effects before answering; later the outbox keeps trying.</summary>
@@ -138,6 +141,7 @@ public sealed class TeamService(
         invitation.Role = role;
         invitation.InvitedBy = actor.UserId;
         await SendAsync(invitation, workspaceId, now, ct);
+        Audit(actor, workspaceId, AuditKinds.InvitationSent, invitation.Email, $"role {role}");
         try
         {
             await db.SaveChangesAsync(ct);
@@ -168,6 +172,7 @@ public sealed class TeamService(
         }
 
         await SendAsync(invitation, workspaceId, time.GetUtcNow(), ct);
+        Audit(actor, workspaceId, AuditKinds.InvitationSent, invitation.Email, $"re-sent, role {invitation.Role}");
         await db.SaveChangesAsync(ct);
         await dispatcher.DeliverNowAsync(outbox.Added, DeliveryWait, ct);
         return TeamOutcome.Done;
@@ -187,6 +192,7 @@ public sealed class TeamService(
         }
 
         invitation.RevokedAt = time.GetUtcNow();
+        Audit(actor, workspaceId, AuditKinds.InvitationRevoked, invitation.Email);
         await db.SaveChangesAsync(ct);
         return TeamOutcome.Done;
     }
@@ -246,6 +252,13 @@ public sealed class TeamService(
             db.Memberships.Add(new Membership { WorkspaceId = invitation.WorkspaceId, UserId = userId, Role = invitation.Role, CreatedAt = now });
         }
 
+        var invitee = new TeamActor(userId, invitation.Role);
+        Audit(invitee, invitation.WorkspaceId, AuditKinds.InvitationAccepted, invitation.Email);
+        if (!alreadyMember)
+        {
+            Audit(invitee, invitation.WorkspaceId, AuditKinds.MemberAdded, $"user:{userId}", $"role {invitation.Role}");
+        }
+
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return alreadyMember ? AcceptOutcome.AlreadyMember : AcceptOutcome.Accepted;
@@ -286,6 +299,7 @@ public sealed class TeamService(
         }
 
         var lowered = TeamRules.Lowers(membership.Role, role);
+        Audit(actor, workspaceId, AuditKinds.RoleChanged, $"user:{userId}", $"{membership.Role} to {role}");
         membership.Role = role;
         if (lowered)
         {
@@ -336,6 +350,7 @@ public sealed class TeamService(
         }
 
         db.Memberships.Remove(membership);
+        Audit(actor, workspaceId, AuditKinds.MemberRemoved, $"user:{userId}", $"was {membership.Role}");
         await WithdrawAccessAsync(workspaceId, userId, ct);
         // The keys agents minted on their behalf go too (delivered to the KeyService by KeyRevocationDelivery).
         db.KeyRevocationOutbox.Add(KeyRevocationRequest.ForPersonLeaving(workspaceId, userId, time.GetUtcNow()));
@@ -385,6 +400,13 @@ public sealed class TeamService(
         var workspaceName = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleAsync(ct);
         mail.Add(AccountMails.Invitation(invitation.Email, workspaceName, invitation.Role, token, options.Value));
     }
+
+    /// <summary>A membership change in the workspace's audit log, committed with the change (same unit of work).</summary>
+    private void Audit(TeamActor actor, Guid workspaceId, string kind, string target, string? detail = null) =>
+        audit.Add(workspaceId, kind,
+            actor.UserId == Guid.Empty ? AuditActorKinds.ApiKey : AuditActorKinds.Person,
+            actor.UserId == Guid.Empty ? "agent" : $"user:{actor.UserId}",
+            target, AuditOutcomes.Succeeded, detail);
 
     private async Task<Invitation?> PendingAsync(Guid workspaceId, Guid invitationId, CancellationToken ct) =>
         await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null, ct);

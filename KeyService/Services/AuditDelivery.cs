@@ -28,8 +28,7 @@ public sealed partial class AuditDelivery(
                 {
                     await DeliverAsync(stoppingToken);
                 }
-                catch (Exception exception) when (exception is HttpRequestException or TimeoutException or DbUpdateException or Npgsql.NpgsqlException
-                                                  || (exception is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogDeliveryFailed(logger, exception);
                 }

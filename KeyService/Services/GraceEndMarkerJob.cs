@@ -30,7 +30,7 @@ public sealed partial class GraceEndMarkerJob(
                 {
                     await MarkEndedGracesAsync(stoppingToken);
                 }
-                catch (Exception exception) when (exception is RedisException or TimeoutException or DbUpdateException or Npgsql.NpgsqlException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogScanFailed(logger, exception);
                 }

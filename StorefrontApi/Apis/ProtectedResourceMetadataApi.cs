@@ -40,8 +40,10 @@ public static class ProtectedResourceMetadataApi
                 type: Shared.Errors.ProblemTypes.ServiceUnavailable);
         }
 
+        // Exactly the AuthServer's issuer identifier (its URL with the trailing slash OpenIddict issues), since strict
+        // clients compare the two byte for byte (RFC 8414 section 3.3).
         var baseUrl = resources.BaseUrl(request);
         return TypedResults.Ok(new ProtectedResourceMetadata(
-            baseUrl + path, [authorizationServer], scopes, ["header"], name, baseUrl + "/scalar"));
+            baseUrl + path, [authorizationServer + "/"], scopes, ["header"], name, baseUrl + "/scalar"));
     }
 }

@@ -79,7 +79,7 @@ public sealed class PeopleTests(PlatformFixture platform)
         await person.Page.FillAsync("#WorkspaceName", "Unverified Shop");
         await person.Page.FillAsync("#Email", email);
         await person.Page.FillAsync("#Password", Password);
-        await person.Page.Locator("form [type=submit]").ClickAsync();
+        await person.Page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(person.Page.Locator("#check-inbox")).ToBeVisibleAsync();
         await SignInAsync(person.Page, email, Password);
         await Assertions.Expect(person.Page.Locator("#verify-email")).ToBeVisibleAsync();
@@ -94,11 +94,11 @@ public sealed class PeopleTests(PlatformFixture platform)
 
         var link = (await mailbox.WaitForAsync(email, "Verify your e-mail")).Link("/account/verify");
         await person.Page.GotoAsync(link.ToString());
-        await person.Page.Locator("form [type=submit]").ClickAsync();
+        await person.Page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(person.Page.Locator("[role=status]")).ToContainTextAsync("Your e-mail is verified");
         // Single use: the same link again is refused.
         await person.Page.GotoAsync(link.ToString());
-        await person.Page.Locator("form [type=submit]").ClickAsync();
+        await person.Page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(person.Page.Locator("[role=alert]")).ToContainTextAsync("expired or was already used");
 
         await person.Page.GotoAsync(authorize.ToString());
@@ -158,12 +158,12 @@ public sealed class PeopleTests(PlatformFixture platform)
         await stranger.Page.GotoAsync(Url("/account/forgot-password"));
         await stranger.Page.FillAsync("#Email", email);
         var asked = DateTimeOffset.UtcNow.AddSeconds(-5);
-        await stranger.Page.Locator("form [type=submit]").ClickAsync();
+        await stranger.Page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(stranger.Page.Locator("#check-inbox")).ToBeVisibleAsync();
         var link = (await mailbox.WaitForAsync(email, "Reset your AlyAspire password", asked)).Link("/account/reset-password");
         await stranger.Page.GotoAsync(link.ToString());
         await stranger.Page.FillAsync("#Password", reset);
-        await stranger.Page.Locator("form [type=submit]").ClickAsync();
+        await stranger.Page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(stranger.Page.Locator("[role=status]")).ToContainTextAsync("every earlier session has ended");
 
         foreach (var device in new[] { person, otherDevice })
@@ -190,11 +190,11 @@ public sealed class PeopleTests(PlatformFixture platform)
         await page.FillAsync("#WorkspaceName", workspaceName);
         await page.FillAsync("#Email", email);
         await page.FillAsync("#Password", Password);
-        await page.Locator("form [type=submit]").ClickAsync();
+        await page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#check-inbox")).ToContainTextAsync(email);
         var link = (await mailbox.WaitForAsync(email, "Verify your e-mail")).Link("/account/verify");
         await page.GotoAsync(link.ToString());
-        await page.Locator("form [type=submit]").ClickAsync();
+        await page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Your e-mail is verified");
         await SignInIfAskedAsync(page, email, Password);
     }
@@ -224,7 +224,7 @@ public sealed class PeopleTests(PlatformFixture platform)
         await page.FillAsync("#WorkspaceName", "Probe");
         await page.FillAsync("#Email", email);
         await page.FillAsync("#Password", Password);
-        await page.Locator("form [type=submit]").ClickAsync();
+        await page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#check-inbox")).ToBeVisibleAsync();
         return await page.InnerTextAsync("main");
     }
@@ -233,7 +233,7 @@ public sealed class PeopleTests(PlatformFixture platform)
     {
         await page.GotoAsync(Url("/account/forgot-password"));
         await page.FillAsync("#Email", email);
-        await page.Locator("form [type=submit]").ClickAsync();
+        await page.Locator("main form [type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#check-inbox")).ToBeVisibleAsync();
         return await page.InnerTextAsync("main");
     }
