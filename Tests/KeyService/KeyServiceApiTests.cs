@@ -119,11 +119,11 @@ public sealed class KeyServiceApiTests(PlatformFixture platform)
 
         var fresh = Guid.NewGuid();
         var refusal = await Assert.ThrowsAsync<ApiKeyServiceException>(() => keys.CreateAsync(
-            fresh, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.WriteOrders), KeyServiceClients.Member(fresh)));
+            fresh, KeyServiceClients.Request(ScopeCatalogue.ReadOrders, ScopeCatalogue.ManageTeam), KeyServiceClients.Admin(fresh)));
 
         Assert.Equal(HttpStatusCode.Forbidden, refusal.Status);
         Assert.Equal(ProblemTypes.ScopeNotGrantable, refusal.Problem.Type);
-        Assert.Contains(ScopeCatalogue.WriteOrders, refusal.Problem.Detail);
+        Assert.Contains(ScopeCatalogue.ManageTeam, refusal.Problem.Detail);
         Assert.DoesNotContain(ScopeCatalogue.ReadOrders, refusal.Problem.Detail);
     }
 
