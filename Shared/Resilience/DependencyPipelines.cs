@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.CircuitBreaker;
@@ -62,22 +63,27 @@ public static class DependencyPipelines
 
         services.AddSingleton<Registered>();
         services.AddHttpContextAccessor();
-        services.AddResiliencePipeline(RedisHotPath, pipeline => pipeline
+        // The deadlines can be set per environment (Resilience:RedisHotPathTimeout, Resilience:PostgresTimeout), e.g. for
+        // a machine too loaded for the defaults; the defaults are the platform's promise.
+        services.AddResiliencePipeline(RedisHotPath, (pipeline, context) => pipeline
             .AddCircuitBreaker(Breaker(new PredicateBuilder<object>()
                 .Handle<RedisException>()
                 .Handle<TimeoutException>()
                 .Handle<TimeoutRejectedException>()))
-            .AddTimeout(RedisHotPathTimeout));
-        services.AddResiliencePipeline(Postgres, pipeline => pipeline
+            .AddTimeout(Configured(context.ServiceProvider, "Resilience:RedisHotPathTimeout", RedisHotPathTimeout)));
+        services.AddResiliencePipeline(Postgres, (pipeline, context) => pipeline
             .AddCircuitBreaker(Breaker(new PredicateBuilder<object>()
                 .Handle<DbException>(exception => exception.IsTransient)
                 .Handle<TimeoutException>()
                 .Handle<TimeoutRejectedException>()))
-            .AddTimeout(PostgresTimeout));
+            .AddTimeout(Configured(context.ServiceProvider, "Resilience:PostgresTimeout", PostgresTimeout)));
         return services;
     }
 
     private sealed class Registered;
+
+    private static TimeSpan Configured(IServiceProvider services, string key, TimeSpan fallback) =>
+        services.GetService<IConfiguration>()?.GetValue<TimeSpan?>(key) is { } configured && configured > TimeSpan.Zero ? configured : fallback;
 
     /// <summary>
     /// Whether an exception means a dependency could not answer (as opposed to a bug or a refused write): a breaker's
