@@ -124,7 +124,8 @@ public sealed partial class InputFuzzTests(PlatformFixture platform)
             }
         }
         catch (HttpRequestException exception) when (fuzz.Body is not null
-                                                     && exception.InnerException is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded })
+                                                     && exception.InnerException is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }
+                                                         or IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset } })
         {
             // The server may answer a body it refuses before reading it and close the connection; whether the service
             // survived is checked by the health of every service after the run.
