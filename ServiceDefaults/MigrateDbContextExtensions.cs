@@ -46,9 +46,19 @@ public static class MigrateDbContextExtensions
                 var strategy = context.Database.CreateExecutionStrategy();
                 await strategy.ExecuteAsync(async () =>
                 {
-                    await CreateHistoryTableAsync(context, cancellationToken);
-                    await context.Database.MigrateAsync(cancellationToken);
-                    await seeder(context, services, cancellationToken);
+                    await context.Database.OpenConnectionAsync(cancellationToken);
+                    try
+                    {
+                        await LockAsync(context, cancellationToken);
+                        await CreateHistoryTableAsync(context, cancellationToken);
+                        await context.Database.MigrateAsync(cancellationToken);
+                        await seeder(context, services, cancellationToken);
+                    }
+                    finally
+                    {
+                        await UnlockAsync(context);
+                        await context.Database.CloseConnectionAsync();
+                    }
                 });
                 logger.LogInformation("Database of {DbContext} is migrated", typeof(TContext).Name);
             }
@@ -61,6 +71,33 @@ public static class MigrateDbContextExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        // Replicas start together (two StorefrontApis) and would otherwise both apply the same migration: Npgsql's own
+        // migration lock lasts one migration's transaction, and a second instance that read the history before the first
+        // committed applies that migration again ("relation already exists"). A session advisory lock, held on the one
+        // connection Migrate and the seed use, makes the whole migrate-and-seed one instance's at a time.
+        private static async Task LockAsync(TContext context, CancellationToken cancellationToken)
+        {
+            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            {
+                await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext({0}))", [typeof(TContext).FullName!], cancellationToken);
+            }
+        }
+
+        // A lock left by a broken connection ends with its session; the pool's reset (DISCARD ALL) would drop it too.
+        private static async Task UnlockAsync(TContext context)
+        {
+            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            {
+                try
+                {
+                    await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext({0}))", [typeof(TContext).FullName!], CancellationToken.None);
+                }
+                catch (DbException)
+                {
+                }
+            }
+        }
 
         // On an empty database, Npgsql's Migrate first reads a history table that does not exist yet, and EF Core
         // logs that read as a failed command (an error on every service's first start; npgsql/efcore.pg#3407).
