@@ -81,9 +81,13 @@ public sealed class StoreDriver(HttpClient admin)
         return member.GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// A key within the ceiling of a credential holding only <c>manage:api_keys</c>: a revoke is refused (403) for a
+    /// key whose scopes the revoking actor does not hold itself.
+    /// </summary>
     public async Task<Guid> CreateApiKeyAsync()
     {
-        var key = await SendAsync(HttpMethod.Post, "/api-keys", new { name = "to revoke " + Unique(), scopes = new[] { "read:orders" } });
+        var key = await SendAsync(HttpMethod.Post, "/api-keys", new { name = "to revoke " + Unique(), scopes = new[] { "manage:api_keys" } });
         return key.GetProperty("key").GetProperty("id").GetGuid();
     }
 
