@@ -3,6 +3,8 @@ using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,7 @@ public static class DashboardCommands
 {
     public const string CreateDemoApiKey = "create-demo-api-key";
     public const string ResetDemoStore = "reset-demo-store";
+    public const string OpenMailbox = "open-smtp4dev";
 
     /// <summary>The path of the StorefrontApi's Development-only reset (its DevelopmentApi).</summary>
     private const string ResetDemoStorePath = "/internal/development/reset-demo-store";
@@ -95,6 +98,36 @@ public static class DashboardCommands
             Description = "Deletes the demo workspaces' store data and seeds it again (Development only).",
             ConfirmationMessage = "Reset the demo stores? Every product, order and customer added to them since the seed is deleted.",
             IconName = "ArrowReset",
+            UpdateState = RunningOnly,
+        });
+
+    /// <summary>
+    /// "Open smtp4dev" on the AuthServer, where its mail goes to smtp4dev: the dashboard shows the mailbox's link at once,
+    /// with how many messages it holds (which also tells that smtp4dev is answering).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithOpenMailboxCommand(
+        this IResourceBuilder<ProjectResource> authServer, IResourceBuilder<ExecutableResource> smtp4dev) =>
+        authServer.WithCommand(OpenMailbox, "Open smtp4dev", async context =>
+        {
+            var mailbox = new Uri(smtp4dev.GetEndpoint("http").Url);
+            try
+            {
+                using var http = new HttpClient { BaseAddress = mailbox, Timeout = CallTimeout };
+                using var page = await http.GetFromJsonAsync<JsonDocument>("/api/messages?pageSize=1", context.CancellationToken);
+                var count = page?.RootElement.TryGetProperty("rowCount", out var rows) == true && rows.TryGetInt32(out var n) ? n : (int?)null;
+                var held = count is null ? "" : $" It holds {count} message{(count == 1 ? "" : "s")}.";
+                return CommandResults.Success($"The mailbox is at {mailbox}.{held}",
+                    $"[Open the mailbox (smtp4dev)]({mailbox}): every message the platform sends in this run lands there.{held}",
+                    CommandResultFormat.Markdown, displayImmediately: true);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                return CommandResults.Failure($"smtp4dev at {mailbox} is not answering: {ex.Message}");
+            }
+        }, new CommandOptions
+        {
+            Description = "Shows the link to smtp4dev's web UI, where every message the AuthServer sends in this run arrives.",
+            IconName = "Mail",
             UpdateState = RunningOnly,
         });
 

@@ -35,7 +35,8 @@ public static class PlatformMail
         // No WaitFor: mail leaves through the outbox, which retries until smtp4dev is up, so the AuthServer need not wait.
         return service
             .WithEnvironment("Email__SmtpHost", smtp.Property(EndpointProperty.Host))
-            .WithEnvironment("Email__SmtpPort", smtp.Property(EndpointProperty.Port));
+            .WithEnvironment("Email__SmtpPort", smtp.Property(EndpointProperty.Port))
+            .WithOpenMailboxCommand(smtp4dev);
     }
 
     private static IResourceBuilder<ExecutableResource> AddSmtp4dev(IDistributedApplicationBuilder builder)

@@ -63,6 +63,26 @@ public sealed partial class DashboardCommandTests(PlatformFixture platform)
         Assert.True(await ProductCountAsync(storefront, null) > 0, "The seed's products are back.");
     }
 
+    [Fact]
+    public async Task Open_smtp4dev_shows_a_link_to_the_mailbox_that_holds_the_platforms_mail()
+    {
+        var authServerId = await ResourceIdAsync("authserver");
+        var mailbox = platform.Endpoint("smtp4dev");
+
+        var result = await platform.App.ResourceCommands.ExecuteCommandAsync(authServerId, "open-smtp4dev");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains(mailbox.ToString(), result.Message, StringComparison.Ordinal);
+        Assert.NotNull(result.Data);
+        Assert.Equal(CommandResultFormat.Markdown, result.Data.Format);
+        Assert.True(result.Data.DisplayImmediately);
+        Assert.Contains($"]({mailbox})", result.Data.Value, StringComparison.Ordinal);
+        // The link is smtp4dev's web UI, answering.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var page = await http.GetAsync(mailbox);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
     private static async Task<int> ProductCountAsync(HttpClient storefront, string? search)
     {
         var query = search is null ? "" : $"?search={Uri.EscapeDataString(search)}";
