@@ -21,6 +21,11 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // A stalled PostgreSQL blocks a pool thread per cancelled command for up to a second (the driver's cancel
+        // request is synchronous, see PostgresResilienceExtensions.FailFast); without spare threads the pool starves
+        // and every request waits, /health included. Threads above the minimum are created only when work is queued.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinimumPoolThreads), completionPorts);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
@@ -68,6 +73,8 @@ public static class Extensions
     }
 
     /// <summary>The longest any one health check may take: <c>/health</c> answers within a second even when a store hangs.</summary>
+    private const int MinimumPoolThreads = 64;
+
     public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromMilliseconds(800);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

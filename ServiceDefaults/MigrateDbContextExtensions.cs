@@ -43,6 +43,7 @@ public static class MigrateDbContextExtensions
             using var activity = ActivitySource.StartActivity($"Migrating {typeof(TContext).Name}");
             try
             {
+                RelaxConnectTimeout(context);
                 var strategy = context.Database.CreateExecutionStrategy();
                 await strategy.ExecuteAsync(async () =>
                 {
@@ -81,6 +82,25 @@ public static class MigrateDbContextExtensions
             if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
             {
                 await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext({0}))", [typeof(TContext).FullName!], cancellationToken);
+            }
+        }
+
+        // The services' connection strings connect fail-fast (a request must not wait); a migration at start-up has
+        // nobody waiting, and on a loaded machine an honest first connection can take longer than that.
+        private static void RelaxConnectTimeout(TContext context)
+        {
+            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" && context.Database.GetConnectionString() is { Length: > 0 } connectionString)
+            {
+                var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+                builder["Timeout"] = "30";
+                try
+                {
+                    context.Database.SetConnectionString(builder.ConnectionString);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A context built on a data source keeps its own connection string: it migrates fail-fast.
+                }
             }
         }
 

@@ -27,10 +27,12 @@ public static class DependencyPipelines
     public static readonly TimeSpan RedisHotPathTimeout = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// The longest one PostgreSQL command (or connection) may take on a request's path: short enough that the
-    /// request still answers (503) within two seconds, long enough for the slowest honest query under load.
+    /// The longest one PostgreSQL command (or connection) may take on a request's path: short enough that a request
+    /// still answers (503) soon when the server stalls under it (this, plus up to two seconds for the
+    /// driver's cancel request: see <see cref="PostgresResilienceExtensions.FailFast"/>), long enough for the slowest
+    /// honest query under load.
     /// </summary>
-    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1500);
+    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>How long an open breaker refuses calls before it lets one probe through.</summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);

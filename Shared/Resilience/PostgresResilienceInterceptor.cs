@@ -77,6 +77,9 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
 
 public static class PostgresResilienceExtensions
 {
+    /// <summary>Npgsql's connect timeout on the services' connection strings, which also bounds its cancel requests.</summary>
+    public const int ConnectTimeoutSeconds = 2;
+
     /// <summary>
     /// Puts <typeparamref name="TContext"/>'s request-path commands behind the PostgreSQL pipeline. Needs
     /// <see cref="DependencyPipelines.AddDependencyResilience"/>; pair it with <see cref="FailFast"/> on the connection string.
@@ -94,9 +97,16 @@ public static class PostgresResilienceExtensions
 
     /// <summary>
     /// The connection string with Npgsql told not to wait for the server to acknowledge a cancelled command
-    /// (<c>Cancellation Timeout=-1</c>): a command the deadline cancels on a stalled server then ends at once, instead
-    /// of two more seconds later.
+    /// (<c>Cancellation Timeout=-1</c>) and to give up connecting after <see cref="ConnectTimeoutSeconds"/>.
     /// </summary>
+    /// <remarks>
+    /// The connect timeout matters for cancellation too: Npgsql cancels a command by sending PostgreSQL a cancel request
+    /// on a new connection and then waiting, synchronously and in the cancelling thread, for the server to close it,
+    /// bounded only by this timeout (15 s by default). A stalled server never closes it, so every command the deadline
+    /// cancelled held a thread and its request for 15 s. With 2 s, a request open when the server stalls costs the
+    /// deadline plus at most those 2 s. (1 s was tried: on a loaded machine honest connection openings, SCRAM included,
+    /// took longer, and a service failed its start.) Migrations connect with a longer timeout.
+    /// </remarks>
     public static string? FailFast(string? connectionString)
     {
         if (string.IsNullOrEmpty(connectionString))
@@ -106,6 +116,7 @@ public static class PostgresResilienceExtensions
 
         var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
         builder["Cancellation Timeout"] = "-1";
+        builder["Timeout"] = ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return builder.ConnectionString;
     }
 }

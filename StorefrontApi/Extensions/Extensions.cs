@@ -39,7 +39,9 @@ internal static class Extensions
         services.AddDependencyResilience();
         services.AddDbContext<StoreDbContext>(options =>
             options.UseNpgsql(PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"))));
-        builder.EnrichNpgsqlDbContext<StoreDbContext>();
+        // Without EF Core's retrying strategy, which Enrich turns on by default: a request on a dead server would wait
+        // through its back-off (seconds) instead of failing fast behind the pipeline's deadline and breaker.
+        builder.EnrichNpgsqlDbContext<StoreDbContext>(settings => settings.DisableRetry = true);
         services.AddPostgresResilience<StoreDbContext>();
         services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
         services.AddMigration<StoreDbContext>(StoreSeed.SeedAsync);
