@@ -66,7 +66,7 @@ public static class InternalTeamApi
             return NotAllowed();
         }
 
-        if (actor.UserId != Guid.Empty && actor.UserId == id)
+        if (actor.IsPerson(id))
         {
             return Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "An agent cannot remove the person it acts for.");
         }
@@ -86,8 +86,10 @@ public static class InternalTeamApi
     /// </summary>
     private static async Task<TeamActor?> ActorAsync(Guid workspaceId, TeamActorDto? actor, TeamService team, CancellationToken ct) => actor switch
     {
-        { Kind: "oauth", PersonId: { } personId } => await team.RoleOfAsync(workspaceId, personId, ct) is { } role ? new TeamActor(personId, role) : null,
-        { Kind: "key" } => new TeamActor(Guid.Empty, WorkspaceRoles.Admin),
+        { Kind: "oauth", PersonId: { } personId } => await team.RoleOfAsync(workspaceId, personId, ct) is { } role
+            ? TeamActor.OAuthAgent(personId, role, actor.CredentialId)
+            : null,
+        { Kind: "key" } => TeamActor.ApiKey(actor.CredentialId),
         _ => null,
     };
 

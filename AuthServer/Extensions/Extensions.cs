@@ -74,12 +74,13 @@ internal static class Extensions
         services.AddScoped<AccountService>();
         services.AddScoped<TeamService>();
 
-        // Side effects committed with their change and delivered with retries: mail, revocation markers.
+        // Side effects committed with their change and delivered with retries: mail, revocation markers, key revocations.
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddScoped<OutboxWriter>();
         services.AddScoped<MailOutbox>();
         services.AddSingleton<IOutboxHandler, MailOutboxHandler>();
         services.AddSingleton<IOutboxHandler, RevocationMarkerOutboxHandler>();
+        services.AddSingleton<IOutboxHandler, KeyRevocationOutboxHandler>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<SessionTokens>();
@@ -91,11 +92,9 @@ internal static class Extensions
         // Persons act on keys through assertions the KeyService verifies; revoked grants take their agents' keys along.
         services.AddActorAssertions();
         services.AddScoped<DashboardActors>();
-        services.AddSingleton<KeyRevocationDelivery>();
         // One audit log per workspace; other services deliver to it (and read it) with the service credential.
         services.AddHttpContextAccessor();
         services.AddScoped<AuditTrail>();
-        services.AddHostedService(sp => sp.GetRequiredService<KeyRevocationDelivery>());
         services.AddUsageClient();
         services.AddHttpClient<RateLimiterClient>(client => client.BaseAddress = new Uri("http://ratelimiter"))
             .AddInternalServiceCredential(PlatformServices.RateLimiter);

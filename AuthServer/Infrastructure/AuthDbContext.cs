@@ -30,7 +30,6 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    public DbSet<KeyRevocationRequest> KeyRevocationOutbox => Set<KeyRevocationRequest>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

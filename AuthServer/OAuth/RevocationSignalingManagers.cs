@@ -1,4 +1,4 @@
-using AlyAspire.AuthServer.Keys;
+using AlyAspire.AuthServer.Outbox;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -41,7 +41,8 @@ public sealed class RevocationSignalingTokenManager(
         // The authorization manager sets it when it revokes; otherwise (already revoked, or gone) it is set here.
         if (authorization is null || !await authorizations.TryRevokeAsync(authorization, cancellationToken))
         {
-            await services.GetRequiredService<KeyRevocationDelivery>().EnqueueGrantAsync(identifier, cancellationToken);
+            await KeyRevocationOutbox.EnqueueForGrantAsync(services.GetRequiredService<IServiceScopeFactory>(),
+                services.GetRequiredService<OutboxDispatcher>(), identifier, cancellationToken);
             await signals.AuthorizationRevokedAsync(identifier);
         }
 
@@ -71,8 +72,8 @@ public sealed class RevocationSignalingTokenManager(
 
 /// <summary>
 /// OpenIddict's authorization manager, plus a revocation marker for every authorization it revokes, and the
-/// revocation of the API keys agents minted under it: an outbox row is written before the grant is revoked (so
-/// a crash in between errs towards revoking), and delivered to the KeyService with retries.
+/// revocation of the API keys agents minted under it: an outbox message is written before the grant is revoked (so
+/// a crash in between errs towards revoking), and delivered to the KeyService with retries (<see cref="KeyRevocationOutbox"/>).
 /// </summary>
 public sealed class RevocationSignalingAuthorizationManager(
     IOpenIddictAuthorizationCache<OpenIddictEntityFrameworkCoreAuthorization> cache,
@@ -80,14 +81,15 @@ public sealed class RevocationSignalingAuthorizationManager(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization> store,
     RevocationSignalPublisher signals,
-    KeyRevocationDelivery keyRevocations)
+    IServiceScopeFactory scopes,
+    OutboxDispatcher outbox)
     : OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>(cache, logger, options, store)
 {
     public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreAuthorization authorization, CancellationToken cancellationToken = default)
     {
         if (authorization.Id is not null && authorization.Status != OpenIddictConstants.Statuses.Revoked)
         {
-            await keyRevocations.EnqueueGrantAsync(authorization.Id, cancellationToken);
+            await KeyRevocationOutbox.EnqueueForGrantAsync(scopes, outbox, authorization.Id, cancellationToken);
         }
 
         var revoked = await base.TryRevokeAsync(authorization, cancellationToken);
@@ -112,7 +114,7 @@ public sealed class RevocationSignalingAuthorizationManager(
 
         foreach (var id in ids)
         {
-            await keyRevocations.EnqueueGrantAsync(id, cancellationToken);
+            await KeyRevocationOutbox.EnqueueForGrantAsync(scopes, outbox, id, cancellationToken);
         }
 
         var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);

@@ -16,7 +16,23 @@ namespace AlyAspire.AuthServer.People;
 /// Who acts on a team: a person and their current role in the workspace (never a role they claim), or, with
 /// <see cref="Guid.Empty"/>, an API key acting with the role the internal API gives keys.
 /// </summary>
-public sealed record TeamActor(Guid UserId, string Role);
+/// <summary>
+/// Who changes the team, with the authority they have now (<see cref="Role"/>) and how the audit log names them: a person
+/// (<see cref="UserId"/>), an OAuth agent acting for one (the person's id, the grant's credential in the log), or an API
+/// key (no person).
+/// </summary>
+public sealed record TeamActor(Guid UserId, string Role, string AuditKind, string AuditId)
+{
+    public static TeamActor Person(Guid userId, string role) => new(userId, role, AuditActorKinds.Person, $"user:{userId}");
+
+    public static TeamActor OAuthAgent(Guid personId, string role, string credentialId) =>
+        new(personId, role, AuditActorKinds.OAuthClient, $"oauth:{credentialId}");
+
+    /// <summary>Keys with <c>manage:team</c> are minted by owners, but act as an admin.</summary>
+    public static TeamActor ApiKey(string credentialId) => new(Guid.Empty, WorkspaceRoles.Admin, AuditActorKinds.ApiKey, $"key:{credentialId}");
+
+    public bool IsPerson(Guid userId) => UserId != Guid.Empty && UserId == userId;
+}
 
 public sealed record TeamMember(Guid UserId, string Email, string Role, DateTimeOffset Since);
 
@@ -252,7 +268,7 @@ public sealed class TeamService(
             db.Memberships.Add(new Membership { WorkspaceId = invitation.WorkspaceId, UserId = userId, Role = invitation.Role, CreatedAt = now });
         }
 
-        var invitee = new TeamActor(userId, invitation.Role);
+        var invitee = TeamActor.Person(userId, invitation.Role);
         Audit(invitee, invitation.WorkspaceId, AuditKinds.InvitationAccepted, invitation.Email);
         if (!alreadyMember)
         {
@@ -352,8 +368,8 @@ public sealed class TeamService(
         db.Memberships.Remove(membership);
         Audit(actor, workspaceId, AuditKinds.MemberRemoved, $"user:{userId}", $"was {membership.Role}");
         await WithdrawAccessAsync(workspaceId, userId, ct);
-        // The keys agents minted on their behalf go too (delivered to the KeyService by KeyRevocationDelivery).
-        db.KeyRevocationOutbox.Add(KeyRevocationRequest.ForPersonLeaving(workspaceId, userId, time.GetUtcNow()));
+        // The keys agents minted on their behalf go too.
+        outbox.AddKeyRevocationForPersonLeaving(workspaceId, userId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await dispatcher.DeliverNowAsync(outbox.Added, DeliveryWait, ct);
@@ -388,8 +404,10 @@ public sealed class TeamService(
         // One authorization marker covers every token issued under it, cached or not.
         outbox.AddMarkers(ids.Select(RevocationSignals.OAuthAuthorization).ToList());
         // Keys agents minted under those grants die with them.
-        var now = time.GetUtcNow();
-        db.KeyRevocationOutbox.AddRange(ids.Select(id => KeyRevocationRequest.ForGrant(id, now)));
+        foreach (var id in ids)
+        {
+            outbox.AddKeyRevocationForGrant(id);
+        }
     }
 
     private async Task SendAsync(Invitation invitation, Guid workspaceId, DateTimeOffset now, CancellationToken ct)
@@ -403,10 +421,7 @@ public sealed class TeamService(
 
     /// <summary>A membership change in the workspace's audit log, committed with the change (same unit of work).</summary>
     private void Audit(TeamActor actor, Guid workspaceId, string kind, string target, string? detail = null) =>
-        audit.Add(workspaceId, kind,
-            actor.UserId == Guid.Empty ? AuditActorKinds.ApiKey : AuditActorKinds.Person,
-            actor.UserId == Guid.Empty ? "agent" : $"user:{actor.UserId}",
-            target, AuditOutcomes.Succeeded, detail);
+        audit.Add(workspaceId, kind, actor.AuditKind, actor.AuditId, target, AuditOutcomes.Succeeded, detail);
 
     private async Task<Invitation?> PendingAsync(Guid workspaceId, Guid invitationId, CancellationToken ct) =>
         await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null, ct);

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Errors;
+using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Scopes;
+using AlyAspire.Tests.AuthServer;
 using AlyAspire.Tests.EndToEnd;
 using AlyAspire.Tests.Infrastructure;
 using AlyAspire.Tests.StorefrontApi;
@@ -165,6 +167,46 @@ public sealed class KeyGovernanceTests(PlatformFixture platform)
             Assert.NotNull((await keys.GetAsync(StorefrontAgents.DemoStore, minted.Key.Id, TestActors.Owner(StorefrontAgents.DemoStore))).RevokedAt),
             TimeSpan.FromSeconds(30));
         Assert.Equal(ApiKeyInvalidReasons.Revoked, (await keys.VerifyAsync(minted.Secret)).Reason);
+    }
+
+    [Fact]
+    public async Task A_key_an_agent_minted_for_a_person_stops_working_once_the_owner_removes_the_person_in_the_dashboard()
+    {
+        await platform.RaiseLimitsAsync(StorefrontAgents.DemoStore);
+        var email = $"leaving-{Guid.NewGuid():N}@demo.store";
+        const string password = "a-leaving-admin-password-1";
+        using var person = new AuthServerBrowser(platform.Endpoint("authserver"));
+        await person.SignUpVerifiedAsync(platform, email, password, "Leaving Admin's Shop");
+        using var owner = new AuthServerBrowser(platform.Endpoint("authserver"));
+        await owner.SignInAsync(AuthServerSteps.OwnerEmail, AuthServerSteps.OwnerPassword);
+        await person.AcceptInvitationAsync(await owner.InviteAsync(platform, email, WorkspaceRoles.Admin));
+
+        // The admin lets an agent act for them in the demo workspace; the agent mints itself a key.
+        const string scope = "manage:api_keys read:orders";
+        using var authServer = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(authServer);
+        var clientId = await oauth.RegisterPublicClientAsync(scope: scope);
+        var pkce = OAuthTestClient.NewPkce();
+        var end = await person.AuthorizeAsync(oauth.AuthorizeUrl(clientId, pkce, scope), email, password, workspace: DemoWorkspace.Id.ToString());
+        var accessToken = (await oauth.RedeemCodeAsync(clientId, AuthServerSteps.Query(end.Url)["code"], pkce)).GetProperty("access_token").GetString()!;
+        using var agent = platform.Storefront(accessToken);
+        using var created = await agent.PostAsJsonAsync($"{StorefrontAgents.MerchantPath}/api-keys", new { name = "minted for a leaving admin", scopes = new[] { ScopeCatalogue.ReadOrders } });
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var minted = (await created.Content.ReadFromJsonAsync<ApiKeyWithSecret>())!;
+        var personId = minted.Key.OnBehalfOfUserId!.Value;
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, minted.Secret));
+
+        // The owner removes the admin on the team page: the grant and the key it minted stop working.
+        var team = await owner.GetAsync("/team");
+        var removeForm = team.Document!.Forms.Single(f =>
+            (f.GetAttribute("action") ?? "").Contains("handler=Remove") && f.InnerHtml.Contains(personId.ToString()));
+        var removed = await team.SubmitAsync(owner, removeForm, new());
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, accessToken));
+        await Eventually.SucceedsAsync(async () =>
+            Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, minted.Secret)), TimeSpan.FromSeconds(30));
+        var keys = await platform.ApiKeyClientAsync();
+        Assert.NotNull((await keys.GetAsync(StorefrontAgents.DemoStore, minted.Key.Id, TestActors.Owner(StorefrontAgents.DemoStore))).RevokedAt);
     }
 
     [Fact]

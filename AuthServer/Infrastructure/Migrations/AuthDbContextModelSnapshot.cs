@@ -178,44 +178,6 @@ namespace AlyAspire.AuthServer.Infrastructure.Migrations
                     b.ToTable("invitations", (string)null);
                 });
 
-            modelBuilder.Entity("AlyAspire.AuthServer.Infrastructure.KeyRevocationRequest", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("AuthorizationId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("DeliveredAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("UserId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("WorkspaceId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasFilter("\"DeliveredAt\" IS NULL");
-
-                    b.ToTable("key_revocation_outbox", (string)null);
-                });
-
             modelBuilder.Entity("AlyAspire.AuthServer.Infrastructure.MachineClient", b =>
                 {
                     b.Property<Guid>("Id")
