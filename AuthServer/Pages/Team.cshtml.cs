@@ -24,9 +24,11 @@ public sealed class TeamModel(TeamService team) : DashboardPageModel
 
     public string? Error { get; private set; }
 
-    public string? Message { get; private set; }
+    /// <summary>What the last change did, carried across its redirect (post, redirect, get: a reload does not send it again).</summary>
+    [TempData]
+    public string? Message { get; set; }
 
-    private TeamActor TeamActor => new(UserId, Role);
+    private TeamActor TeamActor => TeamActor.Person(UserId, Role);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -71,17 +73,23 @@ public sealed class TeamModel(TeamService team) : DashboardPageModel
 
     private async Task<IActionResult> ShowAsync(TeamOutcome outcome, string done, CancellationToken ct) => outcome switch
     {
-        TeamOutcome.Done => await ShowAsync(StatusCodes.Status200OK, message: done, ct: ct),
+        TeamOutcome.Done => Done(done),
         TeamOutcome.NotAllowed => await ShowAsync(StatusCodes.Status403Forbidden, error: "Your role does not allow that.", ct: ct),
         TeamOutcome.NotFound => await ShowAsync(StatusCodes.Status404NotFound, error: "No such member or pending invitation in this workspace.", ct: ct),
         TeamOutcome.LastOwner => await ShowAsync(StatusCodes.Status409Conflict, error: "The workspace's last owner can be neither removed nor demoted.", ct: ct),
         _ => await ShowAsync(StatusCodes.Status409Conflict, error: "That person is already a member.", ct: ct),
     };
 
-    private async Task<IActionResult> ShowAsync(int status, string? message = null, string? error = null, CancellationToken ct = default)
+    private RedirectToPageResult Done(string message)
+    {
+        Message = message;
+        return RedirectToPage();
+    }
+
+    /// <summary>A refused change is shown on the page it came from, with its status; nothing changed, so nothing to re-send.</summary>
+    private async Task<IActionResult> ShowAsync(int status, string? error = null, CancellationToken ct = default)
     {
         Response.StatusCode = status;
-        Message = message;
         Error = error;
         await LoadAsync(ct);
         return Page();
