@@ -1,4 +1,6 @@
 using AlyAspire.Shared.ApiKeys;
+using AlyAspire.StorefrontApi.Authentication;
+using Microsoft.AspNetCore.Authentication;
 
 namespace AlyAspire.StorefrontApi.Application;
 
@@ -39,15 +41,11 @@ public sealed partial class ApiKeyService(ApiKeyClient keys, ICurrentWorkspace w
     private Guid WorkspaceId => workspace.WorkspaceId ?? throw new InvalidOperationException("API keys are managed inside an authenticated request.");
 
     /// <summary>The caller as the KeyService verifies it: the bearer credential the gate accepted (never a claim about it).</summary>
-    private ApiKeyActor Actor
-    {
-        get
-        {
-            var authorization = http.HttpContext?.Request.Headers.Authorization.ToString() ?? string.Empty;
-            var bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : string.Empty;
-            return ApiKeyActor.Agent(bearer, workspace.ClientAddress);
-        }
-    }
+    private ApiKeyActor Actor =>
+        ApiKeyActor.Agent(
+            http.HttpContext?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.GetTokenValue(AgentBearerDefaults.VerifiedBearer)
+                ?? throw new InvalidOperationException("API keys are managed inside a request the agent gate authenticated."),
+            workspace.ClientAddress);
 
     /// <summary>The KeyService's refusals in the store's vocabulary, keeping its precise problem type; an outage is Unavailable.</summary>
     private async Task<StoreResult<T>> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)

@@ -100,7 +100,11 @@ public sealed partial class AgentBearerHandler(
             }
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(credential), Scheme.Name));
+        // The verified bearer rides on the ticket, so what acts on the caller's behalf downstream (the KeyService, which
+        // verifies it again and takes the caller's ceiling from it) gets exactly the credential this gate accepted.
+        var properties = new AuthenticationProperties();
+        properties.StoreTokens([new AuthenticationToken { Name = AgentBearerDefaults.VerifiedBearer, Value = bearer }]);
+        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(credential), properties, Scheme.Name));
     }
 
     /// <summary>The same claims for an API key and an OAuth token.</summary>
