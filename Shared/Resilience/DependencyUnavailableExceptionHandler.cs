@@ -22,7 +22,8 @@ public sealed partial class DependencyUnavailableExceptionHandler(
             return false;
         }
 
-        LogUnavailable(logger, exception, httpContext.Request.Path);
+        // The outcome's kind, not its stack: during an outage this line is written for every request.
+        LogUnavailable(logger, httpContext.Request.Path, Innermost(exception).GetType().Name);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         RetryAfterHeader.Set(httpContext.Response, DependencyPipelines.RetryAfter);
         await problems.TryWriteAsync(new ProblemDetailsContext
@@ -41,6 +42,8 @@ public sealed partial class DependencyUnavailableExceptionHandler(
         return true;
     }
 
-    [LoggerMessage(LogLevel.Warning, "A dependency did not answer a request to {Path}; answered 503")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, PathString path);
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
+
+    [LoggerMessage(LogLevel.Warning, "A dependency did not answer a request to {Path} ({Failure}); answered 503")]
+    private static partial void LogUnavailable(ILogger logger, PathString path, string failure);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Registry;
 
@@ -88,9 +89,19 @@ public static class PostgresResilienceExtensions
     {
         services.AddSingleton<PostgresResilienceInterceptor>();
         services.AddSingleton<PostgresResilienceInterceptor.ConnectionOpening>();
-        services.ConfigureDbContext<TContext>((sp, options) => options.AddInterceptors(
-                sp.GetRequiredService<PostgresResilienceInterceptor>(),
-                sp.GetRequiredService<PostgresResilienceInterceptor.ConnectionOpening>()),
+        services.ConfigureDbContext<TContext>((sp, options) => options
+                .AddInterceptors(
+                    sp.GetRequiredService<PostgresResilienceInterceptor>(),
+                    sp.GetRequiredService<PostgresResilienceInterceptor.ConnectionOpening>())
+                // A failed command surfaces as an exception that is answered (503, or the last-resort 500) and logged once
+                // where it is answered. EF Core would also log each one at Error with its full stack, several times per
+                // request: while PostgreSQL stalls that is thousands of stack traces a second, and formatting them took
+                // the CPU the requests needed (answers waited 15 s behind the logging).
+                .ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (RelationalEventId.ConnectionError, LogLevel.Debug),
+                    (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug))),
             ServiceLifetime.Singleton);
         return services;
     }
