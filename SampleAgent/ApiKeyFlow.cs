@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AlyAspire.Shared.Credentials;
-using AlyAspire.Shared.Scopes;
 
 namespace AlyAspire.SampleAgent;
 
@@ -20,12 +18,12 @@ internal sealed class ApiKeyFlow(AgentSettings settings, StepReport report)
     /// <summary>Read-only endpoints and the scope each needs: one the key lacks shows the 403.</summary>
     private static readonly (string Scope, string Path)[] ScopeProbes =
     [
-        (ScopeCatalogue.ReadCustomers, $"{Merchant}/customers"),
-        (ScopeCatalogue.ReadAnalytics, $"{Merchant}/analytics/summary"),
-        (ScopeCatalogue.ReadMedia, $"{Merchant}/media"),
-        (ScopeCatalogue.ReadSites, $"{Merchant}/sites"),
-        (ScopeCatalogue.ReadContent, $"{Merchant}/products"),
-        (ScopeCatalogue.ReadOrders, $"{Merchant}/orders"),
+        ("read:customers", $"{Merchant}/customers"),
+        ("read:analytics", $"{Merchant}/analytics/summary"),
+        ("read:media", $"{Merchant}/media"),
+        ("read:sites", $"{Merchant}/sites"),
+        ("read:content", $"{Merchant}/products"),
+        ("read:orders", $"{Merchant}/orders"),
     ];
 
     public async Task RunAsync(CancellationToken ct)
@@ -36,7 +34,7 @@ internal sealed class ApiKeyFlow(AgentSettings settings, StepReport report)
             throw new AgentStepFailedException("no API key: pass --key aly_… or set ALY_API_KEY (create one in the dashboard: Settings → API keys)");
         }
 
-        report.Info($"using API key {CredentialFormats.DisplayForm(key)}");
+        report.Info($"using API key {SecretDisplay.Of(key)}");
         using var http = new HttpClient { BaseAddress = settings.StorefrontApi, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AlyAspire.Shared.Credentials;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AlyAspire.SampleAgent;
@@ -158,12 +157,12 @@ internal sealed class PkceFlow(AgentSettings settings, StepReport report)
             new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) }, HttpStatusCode.OK, ct);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
         var tokens = new TokenSet(Required(body, "access_token"), Required(body, "refresh_token"));
-        if (!tokens.AccessToken.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, StringComparison.Ordinal))
+        if (!tokens.AccessToken.StartsWith(SecretDisplay.OAuthAccessTokenPrefix, StringComparison.Ordinal))
         {
             throw new AgentStepFailedException("the access token does not carry the aly_oauth_ prefix");
         }
 
-        report.Info($"access_token {CredentialFormats.DisplayForm(tokens.AccessToken)}  refresh_token {CredentialFormats.DisplayForm(tokens.RefreshToken)}  " +
+        report.Info($"access_token {SecretDisplay.Of(tokens.AccessToken)}  refresh_token {SecretDisplay.Of(tokens.RefreshToken)}  " +
                     $"expires_in {body.GetProperty("expires_in")}  scope \"{body.GetProperty("scope")}\"");
         return tokens;
     }
