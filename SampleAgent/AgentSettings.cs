@@ -9,9 +9,13 @@ internal sealed record AgentSettings(
     string? ApiKey,
     string Email,
     string Password,
-    string Scope)
+    string Scope,
+    string PlatformProfile)
 {
     public const string DefaultScope = "read:orders read:content read:customers";
+
+    /// <summary>The profile URL this agent names itself by on UCP when none is configured.</summary>
+    public const string DefaultPlatformProfile = "https://sample-agent.alyaspire.dev/.well-known/ucp";
 
     public static AgentSettings FromEnvironment(string[] args)
     {
@@ -32,6 +36,8 @@ internal sealed record AgentSettings(
             // The development owner the AuthServer seeds (README); only used by --headless.
             Email: Env("ALY_EMAIL", "owner@demo.store"),
             Password: Env("ALY_PASSWORD", "AlyDemo!2026"),
-            Scope: Option("--scope") ?? DefaultScope);
+            Scope: Option("--scope") ?? DefaultScope,
+            // The shopping platform's own UCP profile URL, sent in UCP-Agent; a key bound to a profile only works with it.
+            PlatformProfile: Option("--profile") ?? Env("ALY_UCP_PROFILE", DefaultPlatformProfile));
     }
 }

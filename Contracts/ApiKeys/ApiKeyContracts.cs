@@ -6,6 +6,7 @@ namespace AlyAspire.Shared.ApiKeys;
 /// <summary>An API key as it may be shown: never its secret, only the display form (<c>aly_a8d9…e3c7</c>).</summary>
 /// <param name="OnBehalfOfUserId">For a key minted by an agent acting for a person: that person.</param>
 /// <param name="AuthorizationId">For a key minted under an OAuth grant: the grant (the key is revoked with it).</param>
+/// <param name="PlatformProfile">The UCP platform profile URL the key is bound to: UCP requests naming another are refused.</param>
 public sealed record ApiKeySummary(
     Guid Id,
     Guid WorkspaceId,
@@ -20,7 +21,8 @@ public sealed record ApiKeySummary(
     string? RevokedBy,
     IReadOnlyList<ApiKeyDailyUsage> Usage,
     Guid? OnBehalfOfUserId = null,
-    string? AuthorizationId = null);
+    string? AuthorizationId = null,
+    string? PlatformProfile = null);
 
 /// <summary>A key's requests on one UTC day: <paramref name="Requests"/> allowed, <paramref name="Refused"/> refused (401/403/429).</summary>
 public sealed record ApiKeyDailyUsage(DateOnly Day, long Requests, long Refused);
@@ -28,7 +30,9 @@ public sealed record ApiKeyDailyUsage(DateOnly Day, long Requests, long Refused)
 /// <summary>A key together with its secret: returned once, by create and roll, and never again.</summary>
 public sealed record ApiKeyWithSecret(ApiKeySummary Key, string Secret);
 
-public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
+/// <param name="PlatformProfile">Optional: the https URL of the UCP platform (shopping agent) profile the key is issued
+/// to; UCP requests whose <c>UCP-Agent</c> names another profile are then refused.</param>
+public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt, string? PlatformProfile = null);
 
 /// <summary>Roll: a new secret for the same key; the old one keeps working for the grace period (default 24 h, at most 7 days).</summary>
 public sealed record RollApiKeyRequest(int? GracePeriodHours);
@@ -53,6 +57,7 @@ public sealed record VerifyApiKeyRequest(string Key);
 /// <param name="Reason">One of <see cref="ApiKeyInvalidReasons"/> when not valid.</param>
 /// <param name="SecretId">Which of the key's secrets matched: its own revocation marker covers a rolled-away secret.</param>
 /// <param name="AuthorizationId">For a key minted by an OAuth-delegated agent, the grant it dies with.</param>
+/// <param name="PlatformProfile">The UCP platform profile the key is bound to, if any.</param>
 public sealed record VerifyApiKeyResponse(
     bool Valid,
     string? Reason,
@@ -62,7 +67,8 @@ public sealed record VerifyApiKeyResponse(
     IReadOnlyList<string>? Scopes,
     DateTimeOffset? ExpiresAt,
     Guid? SecretId = null,
-    string? AuthorizationId = null);
+    string? AuthorizationId = null,
+    string? PlatformProfile = null);
 
 public static class ApiKeyInvalidReasons
 {

@@ -100,4 +100,6 @@ public static class AgentClaimTypes
     public const string CredentialKind = "credential_kind";
     public const string Scope = "scope";
     public const string ClientId = "client_id";
+    /// <summary>The UCP platform profile URL the credential is bound to (<see cref="PlatformProfiles"/>).</summary>
+    public const string PlatformProfile = "ucp_platform_profile";
 }

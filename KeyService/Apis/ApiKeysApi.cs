@@ -94,6 +94,13 @@ public static partial class ApiKeysApi
             errors["scopes"] = ["At least one scope is required."];
         }
 
+        var platformProfile = string.IsNullOrWhiteSpace(request.PlatformProfile) ? null : PlatformProfiles.Canonical(request.PlatformProfile);
+        if (platformProfile is null && !string.IsNullOrWhiteSpace(request.PlatformProfile))
+        {
+            errors["platformProfile"] =
+                [$"The platform profile must be an absolute https URL of at most {PlatformProfiles.MaxLength} characters, e.g. https://agent.example/.well-known/ucp."];
+        }
+
         // A key minted under an OAuth grant always expires, and no later than the grant (or the delegated key minting it).
         var expiry = request.ExpiresAt?.ToStoredPrecision() ?? actor!.LatestKeyExpiry?.ToStoredPrecision();
         if (expiry is { } expiresAt && expiresAt <= now)
@@ -140,11 +147,13 @@ public static partial class ApiKeysApi
             ExpiresAt = expiry,
             OnBehalfOfUserId = actor.IsDelegated ? actor.OnBehalfOfUserId : null,
             AuthorizationId = actor.AuthorizationId,
+            PlatformProfile = platformProfile,
         };
         key.Secrets.Add(new ApiKeySecret { Id = Guid.CreateVersion7(), Hash = services.Hasher.Hash(secret), CreatedAt = now });
         services.Db.ApiKeys.Add(key);
         services.Db.ApiKeyAuditRecords.Add(Audit(key.Id, key.WorkspaceId, ApiKeyAuditActions.Created, actor, now,
-            $"'{key.Name}' with {string.Join(' ', scopes)}" + (key.AuthorizationId is null ? "" : $", minted under grant {key.AuthorizationId}")));
+            $"'{key.Name}' with {string.Join(' ', scopes)}" + (key.AuthorizationId is null ? "" : $", minted under grant {key.AuthorizationId}")
+            + (platformProfile is null ? "" : $", bound to the UCP platform {platformProfile}")));
         await services.Db.SaveChangesAsync(ct);
 
         LogKeyChanged(services.Logger, ApiKeyAuditActions.Created, key.Id, workspaceId, actor.Id);
@@ -429,19 +438,19 @@ public static partial class ApiKeysApi
         }
 
         return TypedResults.Ok(new VerifyApiKeyResponse(
-            true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt, found.SecretId, found.AuthorizationId));
+            true, null, found.KeyId, found.WorkspaceId, found.CreatedBy, found.Scopes, expiresAt, found.SecretId, found.AuthorizationId, found.PlatformProfile));
     }
 
     private sealed record FoundSecret(
         Guid KeyId, Guid WorkspaceId, string CreatedBy, List<string> Scopes,
-        DateTimeOffset? KeyExpiresAt, DateTimeOffset? GraceExpiresAt, DateTimeOffset? RevokedAt, Guid SecretId, string? AuthorizationId);
+        DateTimeOffset? KeyExpiresAt, DateTimeOffset? GraceExpiresAt, DateTimeOffset? RevokedAt, Guid SecretId, string? AuthorizationId, string? PlatformProfile);
 
     private static readonly Func<KeysDbContext, byte[], CancellationToken, Task<FoundSecret?>> FindSecretByHash =
         EF.CompileAsyncQuery((KeysDbContext db, byte[] hash, CancellationToken _) => db.ApiKeySecrets
             .Where(s => s.Hash == hash)
             .Select(s => new FoundSecret(
                 s.ApiKeyId, s.ApiKey.WorkspaceId, s.ApiKey.CreatedBy, s.ApiKey.Scopes,
-                s.ApiKey.ExpiresAt, s.GraceExpiresAt, s.ApiKey.RevokedAt, s.Id, s.ApiKey.AuthorizationId))
+                s.ApiKey.ExpiresAt, s.GraceExpiresAt, s.ApiKey.RevokedAt, s.Id, s.ApiKey.AuthorizationId, s.ApiKey.PlatformProfile))
             .FirstOrDefault());
 
     private static VerifyApiKeyResponse Refused(string reason) => new(false, reason, null, null, null, null, null);
@@ -544,7 +553,8 @@ public static partial class ApiKeysApi
         key.RevokedBy,
         usage is null ? [] : [.. usage[key.Id]],
         key.OnBehalfOfUserId,
-        key.AuthorizationId);
+        key.AuthorizationId,
+        key.PlatformProfile);
 
     private static ApiKeyAuditRecord Audit(Guid keyId, Guid workspaceId, string action, KeyActor actor, DateTimeOffset at, string? detail = null) => new()
     {

@@ -40,6 +40,9 @@ public sealed class ApiKey
     /// <summary>For a key minted under an OAuth grant: the grant's authorization id (the key is revoked with it).</summary>
     public string? AuthorizationId { get; set; }
 
+    /// <summary>The UCP platform (shopping agent) profile URL the key was issued to, canonical; UCP requests naming another are refused.</summary>
+    public string? PlatformProfile { get; set; }
+
     public List<ApiKeySecret> Secrets { get; set; } = [];
 
     public bool IsRevoked => RevokedAt is not null;

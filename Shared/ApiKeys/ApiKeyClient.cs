@@ -84,7 +84,9 @@ public sealed class ApiKeyClient(HttpClient http)
         ProblemDetails? problem = null;
         if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
         {
-            problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(ct);
+            // A validation problem keeps its field errors (callers show them per field); any other stays a plain problem.
+            var read = await response.Content.ReadFromJsonAsync<ValidationProblemDetails>(ct);
+            problem = read is null or { Errors.Count: > 0 } ? read : PlainProblem(read);
         }
 
         throw new ApiKeyServiceException(response.StatusCode, problem ?? new ProblemDetails
@@ -92,6 +94,17 @@ public sealed class ApiKeyClient(HttpClient http)
             Status = (int)response.StatusCode,
             Title = "The key service refused the request.",
         });
+    }
+
+    private static ProblemDetails PlainProblem(ProblemDetails read)
+    {
+        var plain = new ProblemDetails { Type = read.Type, Title = read.Title, Status = read.Status, Detail = read.Detail, Instance = read.Instance };
+        foreach (var (name, value) in read.Extensions)
+        {
+            plain.Extensions[name] = value;
+        }
+
+        return plain;
     }
 }
 

@@ -69,7 +69,8 @@ public sealed class ApiKeyVerifier(
             answer.Scopes ?? [],
             answer.ExpiresAt,
             Audiences: [],
-            answer.AuthorizationId);
+            answer.AuthorizationId,
+            answer.PlatformProfile);
 
         var otherMarkers = new List<string>();
         if (answer.SecretId is { } secretId)

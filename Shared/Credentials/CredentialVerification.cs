@@ -6,6 +6,7 @@ namespace AlyAspire.Shared.Credentials;
 /// </summary>
 /// <param name="AuthorizationId">The OAuth grant the credential lives under: an access token's authorization, or
 /// the grant an agent-minted API key was minted under (it dies with it).</param>
+/// <param name="PlatformProfile">The UCP platform profile the credential is bound to (<see cref="PlatformProfiles"/>), if any.</param>
 public sealed record VerifiedCredential(
     CredentialKind Kind,
     string CredentialId,
@@ -15,7 +16,8 @@ public sealed record VerifiedCredential(
     IReadOnlyList<string> Scopes,
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> Audiences,
-    string? AuthorizationId = null);
+    string? AuthorizationId = null,
+    string? PlatformProfile = null);
 
 /// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
 public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)

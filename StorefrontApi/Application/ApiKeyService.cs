@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace AlyAspire.StorefrontApi.Application;
 
-public sealed record CreateApiKeyBody(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt);
+/// <param name="PlatformProfile">Optional: the https URL of the UCP platform profile the key is issued to (UCP's identity binding).</param>
+public sealed record CreateApiKeyBody(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt, string? PlatformProfile = null);
 
 /// <summary>
 /// API keys of the caller's workspace, through the KeyService, for REST and MCP. The caller acts as itself: its own
@@ -29,7 +30,7 @@ public sealed partial class ApiKeyService(ApiKeyClient keys, ICurrentWorkspace w
             return Task.FromResult<StoreResult<ApiKeyWithSecret>>(StoreError.Invalid("scopes", "A key needs at least one scope."));
         }
 
-        return CallAsync(c => keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(body.Name, scopes, body.ExpiresAt), Actor, c), ct);
+        return CallAsync(c => keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(body.Name, scopes, body.ExpiresAt, body.PlatformProfile), Actor, c), ct);
     }
 
     public Task<StoreResult<ApiKeySummary>> RevokeAsync(Guid id, CancellationToken ct) =>

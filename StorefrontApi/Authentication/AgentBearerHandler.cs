@@ -126,6 +126,11 @@ public sealed partial class AgentBearerHandler(
             claims.Add(new Claim(AgentClaimTypes.ClientId, credential.ClientId));
         }
 
+        if (credential.PlatformProfile is not null)
+        {
+            claims.Add(new Claim(AgentClaimTypes.PlatformProfile, credential.PlatformProfile));
+        }
+
         claims.AddRange(credential.Scopes.Select(scope => new Claim(AgentClaimTypes.Scope, scope)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AgentBearerDefaults.Scheme, AgentClaimTypes.UserId, null));
     }

@@ -46,8 +46,9 @@ public sealed class WorkspaceTools
         [Description("A name for the key")] string name,
         [Description("Scopes, e.g. read:orders (at most the caller's own)")] string[] scopes,
         [Description("When the key expires; never when omitted")] DateTimeOffset? expiresAt = null,
+        [Description("The https URL of the UCP platform profile the key is issued to; UCP requests naming another are refused")] string? platformProfile = null,
         CancellationToken cancellationToken = default) =>
-        (await keys.CreateAsync(new CreateApiKeyBody(name, scopes, expiresAt), cancellationToken)).ToToolResult();
+        (await keys.CreateAsync(new CreateApiKeyBody(name, scopes, expiresAt, platformProfile), cancellationToken)).ToToolResult();
 
     [McpServerTool(Name = "revoke_api_key", Destructive = true, Idempotent = true), Authorize(Policy = ScopeCatalogue.ManageApiKeys)]
     [Description("Revokes an API key, effective immediately.")]

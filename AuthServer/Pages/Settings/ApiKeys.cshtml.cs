@@ -26,7 +26,7 @@ public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, Time
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, DateOnly? expiresOn, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, DateOnly? expiresOn, string? platformProfile, CancellationToken ct)
     {
         if (!CanManage)
         {
@@ -36,7 +36,8 @@ public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, Time
         var expiresAt = expiresOn is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : (DateTimeOffset?)null;
         return await RunAsync(async () =>
         {
-            var created = await keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(name?.Trim() ?? string.Empty, scopes ?? [], expiresAt), await ActorAsync(ct), ct);
+            var created = await keys.CreateAsync(WorkspaceId, new CreateApiKeyRequest(name?.Trim() ?? string.Empty, scopes ?? [], expiresAt,
+                string.IsNullOrWhiteSpace(platformProfile) ? null : platformProfile.Trim()), await ActorAsync(ct), ct);
             (Secret, SecretKeyName) = (created.Secret, created.Key.Name);
         }, ct);
     }
@@ -70,7 +71,9 @@ public sealed class ApiKeysModel(ApiKeyClient keys, DashboardActors actors, Time
         catch (ApiKeyServiceException ex)
         {
             // The KeyService's problem detail is written for people: show it, keep the status.
-            Error = ex.Problem.Detail ?? ex.Problem.Title;
+            Error = ex.Problem is ValidationProblemDetails { Errors.Count: > 0 } invalid
+                ? string.Join(" ", invalid.Errors.SelectMany(e => e.Value))
+                : ex.Problem.Detail ?? ex.Problem.Title;
             Response.StatusCode = (int)ex.Status;
         }
 

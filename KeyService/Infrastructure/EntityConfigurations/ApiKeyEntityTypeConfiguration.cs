@@ -1,4 +1,5 @@
 using AlyAspire.KeyService.Model;
+using AlyAspire.Shared.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,6 +21,7 @@ internal sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<A
         // Listing a workspace's keys, newest first.
         builder.HasIndex(k => new { k.WorkspaceId, k.CreatedAt });
         builder.Property(k => k.AuthorizationId).HasMaxLength(100);
+        builder.Property(k => k.PlatformProfile).HasMaxLength(PlatformProfiles.MaxLength);
         // Revoking with a grant, or when a person leaves: the keys minted under it or for them.
         builder.HasIndex(k => k.AuthorizationId).HasFilter("\"AuthorizationId\" IS NOT NULL");
         builder.HasIndex(k => new { k.WorkspaceId, k.OnBehalfOfUserId }).HasFilter("\"OnBehalfOfUserId\" IS NOT NULL");

@@ -64,6 +64,10 @@ namespace AlyAspire.KeyService.Infrastructure.Migrations
                     b.Property<Guid?>("OnBehalfOfUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PlatformProfile")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -437,6 +437,11 @@ public static class A2aApi
                         return StoreError.Invalid("UCP-Agent", "Checkout requests carry the platform's profile: UCP-Agent: profile=\"https://…\".");
                     }
 
+                    if (UcpApi.BindingConflict(deps.Context.User, profile) is { } conflict)
+                    {
+                        return StoreError.Forbidden(conflict);
+                    }
+
                     return Step(await deps.Checkouts.CreateAsync(new CheckoutInput([line], buyer), profile, ct));
                 }
 
@@ -575,6 +580,8 @@ public static class A2aApi
     {
         StoreErrorKind.NotFound => Fail(-32602, "Invalid parameters: " + error.Detail),
         StoreErrorKind.Unavailable => Fail(-32603, error.Detail),
+        // As UCP maps a 403 onto JSON-RPC (e.g. a credential bound to another platform profile).
+        StoreErrorKind.Forbidden => Fail(-32000, "Forbidden: " + error.Detail),
         _ => Fail(-32602, "Invalid parameters: " + error.Detail + (error.Errors is { Count: > 0 } e ? $" ({string.Join("; ", e.Keys)})" : "")),
     };
 

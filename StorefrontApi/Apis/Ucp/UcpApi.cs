@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Application;
 using AlyAspire.StorefrontApi.Authentication;
@@ -221,13 +222,30 @@ public static class UcpApi
 
     /// <summary>
     /// Every UCP request names its platform's profile (<c>UCP-Agent: profile="https://…"</c>, an RFC 8941 dictionary);
-    /// one that does not is refused before any work (<c>invalid_profile_url</c>, 400).
+    /// one that does not is refused before any work (<c>invalid_profile_url</c>, 400), and so is one from a credential
+    /// bound to another platform (UCP's identity binding: 403).
     /// </summary>
-    private static async ValueTask<object?> RequirePlatformProfile(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        PlatformProfileOf(context.HttpContext.Request) is null
-            ? UcpProtocol.ProtocolError(StatusCodes.Status400BadRequest, "invalid_profile_url",
-                $"The {AgentHeader} header must name the platform's profile: profile=\"https://…/.well-known/ucp\".")
+    private static async ValueTask<object?> RequirePlatformProfile(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (PlatformProfileOf(context.HttpContext.Request) is not { } profile)
+        {
+            return UcpProtocol.ProtocolError(StatusCodes.Status400BadRequest, "invalid_profile_url",
+                $"The {AgentHeader} header must name the platform's profile: profile=\"https://…/.well-known/ucp\".");
+        }
+
+        return BindingConflict(context.HttpContext.User, profile) is { } conflict
+            ? UcpProtocol.ProtocolError(StatusCodes.Status403Forbidden, "forbidden", conflict)
             : await next(context);
+    }
+
+    /// <summary>
+    /// UCP's identity binding: a credential bound to a platform profile acts for that platform only. Why the request's
+    /// <paramref name="profile"/> is refused, or null. The bound profile is not echoed: the caller either knows it or should not learn it.
+    /// </summary>
+    public static string? BindingConflict(System.Security.Claims.ClaimsPrincipal caller, string profile) =>
+        PlatformProfiles.Conflicts(caller.FindFirst(AgentClaimTypes.PlatformProfile)?.Value, profile)
+            ? $"This credential is bound to another platform profile than the one {AgentHeader} names ({profile})."
+            : null;
 
     public static string? PlatformProfileOf(HttpRequest request)
     {
