@@ -184,6 +184,8 @@ internal static class Extensions
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
+                    .RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor)
+                    .AddEventHandler(DeferredTokenEntryHandler.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
                     .AddEventHandler(ClientCredentialsGrantHandler.Descriptor)
