@@ -146,6 +146,9 @@ internal static class Extensions
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackRedirectUriApplicationManager>();
                 core.ReplaceAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization, RevocationSignalingAuthorizationManager>();
                 core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationSignalingTokenManager>();
+                // The lookups of every client authentication and every presented token, as compiled queries.
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledLookupApplicationStore>();
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, CompiledLookupTokenStore>();
             })
             .AddServer(server =>
             {
