@@ -145,6 +145,9 @@ internal static class Extensions
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackRedirectUriApplicationManager>();
                 core.ReplaceAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization, RevocationSignalingAuthorizationManager>();
                 core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationSignalingTokenManager>();
+                // The lookups of every client authentication and every presented token, as compiled queries.
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledLookupApplicationStore>();
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, CompiledLookupTokenStore>();
             })
             .AddServer(server =>
             {
@@ -183,6 +186,8 @@ internal static class Extensions
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor)
+                    .RemoveEventHandler(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor)
+                    .AddEventHandler(DeferredTokenEntryHandler.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
                     .AddEventHandler(ClientCredentialsGrantHandler.Descriptor)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -36,9 +37,17 @@ public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAu
         }
 
         var clientId = context.Request.ClientId;
-        var client = clientId is null ? null : await db.MachineClients.AsNoTracking()
+        // The client's standing authorization comes with it, tracked: the token entry refers to it, and OpenIddict
+        // finds it in this request's context instead of reading it a second time.
+        var client = clientId is null ? null : await db.MachineClients.AsTracking()
             .Where(c => c.ClientId == clientId)
-            .Select(c => new { c.WorkspaceId, c.Scopes, c.AuthorizationId })
+            .Select(c => new
+            {
+                c.WorkspaceId,
+                c.Scopes,
+                c.AuthorizationId,
+                Authorization = db.Set<OpenIddictEntityFrameworkCoreAuthorization>().FirstOrDefault(a => a.Id == c.AuthorizationId),
+            })
             .SingleOrDefaultAsync(context.CancellationToken);
         if (client is null)
         {

@@ -14,7 +14,8 @@ namespace AlyAspire.AuthServer.OAuth;
 /// <see cref="CredentialFormats.OAuthAccessTokenPrefix"/> and refresh tokens
 /// <see cref="CredentialFormats.OAuthRefreshTokenPrefix"/>, so a resource server can tell them apart by form.
 /// The prefix is part of the identifier OpenIddict hashes and stores, so validation, revocation and
-/// introspection look the full string up unchanged.
+/// introspection look the full string up unchanged. An entry <see cref="DeferredTokenEntryHandler"/> only prepared is
+/// inserted here, complete, in one write; any other is updated, as OpenIddict does.
 /// </summary>
 public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenManager) : IOpenIddictServerHandler<GenerateTokenContext>
 {
@@ -32,11 +33,16 @@ public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenM
     {
         var identifier = context.Principal.GetTokenId()
             ?? throw new InvalidOperationException("The token entry was not created before its payload was attached.");
-        var token = await tokenManager.FindByIdAsync(identifier)
+        var pending = DeferredTokenEntryHandler.Take(context.Transaction, identifier);
+        var token = pending?.Token ?? await tokenManager.FindByIdAsync(identifier)
             ?? throw new InvalidOperationException("The token entry could not be found.");
 
-        var descriptor = new OpenIddictTokenDescriptor();
-        await tokenManager.PopulateAsync(descriptor, token);
+        var descriptor = pending?.Descriptor ?? new OpenIddictTokenDescriptor();
+        if (pending is null)
+        {
+            await tokenManager.PopulateAsync(descriptor, token);
+        }
+
         descriptor.Payload = context.Token;
         descriptor.Principal = context.Principal;
 
@@ -53,7 +59,15 @@ public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenM
         }
 
         // The token manager obfuscates (hashes) the reference identifier before it is stored.
-        await tokenManager.UpdateAsync(token, descriptor);
+        if (pending is null)
+        {
+            await tokenManager.UpdateAsync(token, descriptor);
+        }
+        else
+        {
+            await tokenManager.PopulateAsync(token, descriptor);
+            await tokenManager.CreateAsync(token);
+        }
 
         if (context.IsReferenceToken)
         {

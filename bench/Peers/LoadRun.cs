@@ -5,8 +5,9 @@ namespace AlyAspire.Bench.Peers;
 /// <summary>
 /// One scenario against one server: <see cref="Send"/> sends one request on the worker's connection and says whether
 /// the answer was the expected one. Workers keep state of their own (a refresh-token chain) by their index.
+/// <see cref="Prepare"/>, if any, runs before every run (warm-up included), e.g. to mint the token it introspects.
 /// </summary>
-internal sealed record Target(string Server, Uri BaseAddress, Func<HttpClient, int, Task<bool>> Send);
+internal sealed record Target(string Server, Uri BaseAddress, Func<HttpClient, int, Task<bool>> Send, Func<Task>? Prepare = null);
 
 internal sealed record RunResult(string Scenario, string Server, int Round, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
 {
@@ -20,6 +21,11 @@ internal static class LoadRun
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = target.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        if (target.Prepare is not null)
+        {
+            await target.Prepare();
+        }
 
         // Fail fast if the scenario is misconfigured: it must succeed before it is measured.
         if (!await target.Send(client, 0))

@@ -63,6 +63,62 @@ internal sealed class PlatformStack : IAsyncDisposable
         return port;
     }
 
+    /// <summary>The operating-system process id of a (single-replica) service.</summary>
+    public async Task<int> ProcessIdAsync(string resource)
+    {
+        var running = await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null));
+        var root = Convert.ToInt32(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        // DCP may start the service through a launcher (dotnet run): the service is then the descendant that runs its assembly.
+        var assembly = resource.Equals("authserver", StringComparison.Ordinal) ? "AuthServer" : resource;
+        return Descendants(root).Prepend(root).LastOrDefault(pid => CommandLine(pid).Contains(assembly, StringComparison.OrdinalIgnoreCase) && !CommandLine(pid).Contains(" run ", StringComparison.Ordinal), root);
+    }
+
+    private static IEnumerable<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && TryRead(Path.Combine(directory, "stat")) is { } stat)
+            {
+                // "pid (comm) state ppid …": comm may hold spaces, so read after its closing parenthesis.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        var found = new List<int>();
+        var frontier = new Queue<int>([root]);
+        while (frontier.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            {
+                found.Add(child);
+                frontier.Enqueue(child);
+            }
+        }
+
+        return found;
+    }
+
+    private static string CommandLine(int pid) => TryRead($"/proc/{pid}/cmdline")?.Replace('\0', ' ') ?? string.Empty;
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public async Task<string> SecretAsync(string name)
     {
         var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);

@@ -9,16 +9,30 @@ using AlyAspire.Bench.Peers;
 // run, interleaved round by round, each on its own port: introspection of a fresh access token by a resource server
 // (client_secret_basic), the RFC 8414 discovery document, client_credentials grants (client_secret_basic) and, for
 // AlyAspire only, refresh grants (a refresh-token chain per connection, each refresh rotating the token).
-//   dotnet run -c Release --project bench/Peers -- [--rounds 3] [--seconds 8] [--warmup 3] [--concurrency 10]
+//   dotnet run -c Release --project bench/Peers -- [--rounds 3] [--seconds 8] [--warmup 3] [--concurrency 10] [--profile <dir>]
+// --profile: after the measured rounds, each AlyAspire scenario but discovery runs again for 3 × seconds under
+// `perf record -g` on the AuthServer (started with DOTNET_PerfMapEnabled=1), one perf.data per scenario in <dir>.
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 8);
 var warmup = Option("--warmup", 3);
 var concurrency = Option("--concurrency", 10);
+var profileDirectory = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault();
 var peerDirectory = Path.Combine(RepositoryRoot(), "bench", "Peers", "peer");
 
 Console.WriteLine($"Starting the peer and the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
 await using var peer = await PeerServer.StartAsync(peerDirectory);
-await using var stack = await PlatformStack.StartAsync([]);
+// The AuthServer's OAuth endpoint limits are lifted (the peer has none): still counted in Redis on every request,
+// never refusing one of the benchmark's.
+await using var stack = await PlatformStack.StartAsync(
+[
+    ("authserver", "Throttling__Token__PerAddress", "1000000"),
+    ("authserver", "Throttling__Token__PerClient", "1000000"),
+    ("authserver", "Throttling__Introspection__PerAddress", "1000000"),
+    ("authserver", "Throttling__Introspection__PerClient", "1000000"),
+    ("authserver", "Throttling__Authorization__PerAddress", "1000000"),
+    ("authserver", "Throttling__Authorization__PerClient", "1000000"),
+    .. profileDirectory is null ? Array.Empty<(string, string, string)>() : [("authserver", "DOTNET_PerfMapEnabled", "1")],
+]);
 Console.WriteLine($"AlyAspire AuthServer on {stack.AuthServer}, oidc-provider on {peer.Address}");
 
 using var credentials = new PlatformCredentials(stack.AuthServer);
@@ -26,19 +40,23 @@ await credentials.SignInAsync();
 var machineClient = await credentials.CreateMachineClientAsync();
 var (agentId, refreshTokens) = await credentials.RefreshChainsAsync(concurrency);
 // The platform's resource server introspects with its service credential, as the StorefrontApi does.
-var resourceServer = Basic(AlyAspire.Shared.OAuth.OAuthTokenVerifier.ClientId, await stack.SecretAsync("internal-service-key"));
+var resourceServer = Basic(AlyAspire.Shared.OAuth.OAuthTokenVerifier.ClientId, await stack.SecretAsync("introspection-client-secret"));
 var machine = Basic(machineClient.ClientId, machineClient.Secret);
 var peerClient = Basic(PeerServer.ClientId, peer.ClientSecret);
 
-// A fresh token on each side: issued just now and never introspected before.
-var platformToken = await GrantAsync(stack.AuthServer, "oauth/token", machine);
-var peerToken = await GrantAsync(peer.Address, "token", peerClient);
+// A fresh token on each side before every run: issued just then and never introspected before. (Minted once, the
+// peer's token would not outlive the run: oidc-provider's in-memory store is a bounded LRU, and the
+// client_credentials runs in between evict it.)
+var platformToken = "";
+var peerToken = "";
 
 var scenarios = new (string Name, Target AlyAspire, Target? Peer)[]
 {
     ("introspection (client_secret_basic)",
-        new("AlyAspire", stack.AuthServer, (http, _) => IntrospectAsync(http, "oauth/introspect", resourceServer, platformToken)),
-        new("oidc-provider", peer.Address, (http, _) => IntrospectAsync(http, "token/introspection", peerClient, peerToken))),
+        new("AlyAspire", stack.AuthServer, (http, _) => IntrospectAsync(http, "oauth/introspect", resourceServer, platformToken),
+            async () => platformToken = await GrantAsync(stack.AuthServer, "oauth/token", machine)),
+        new("oidc-provider", peer.Address, (http, _) => IntrospectAsync(http, "token/introspection", peerClient, peerToken),
+            async () => peerToken = await GrantAsync(peer.Address, "token", peerClient))),
     ("discovery (metadata document)",
         new("AlyAspire", stack.AuthServer, (http, _) => GetOkAsync(http, ".well-known/oauth-authorization-server")),
         new("oidc-provider", peer.Address, (http, _) => GetOkAsync(http, ".well-known/openid-configuration"))),
@@ -92,6 +110,22 @@ foreach (var (name, _, other) in scenarios)
 }
 
 Console.WriteLine($"(median of {rounds} rounds of {seconds} s, {concurrency} connections; non-2xx answers: {results.Sum(r => r.Failures)})");
+
+if (profileDirectory is not null)
+{
+    Directory.CreateDirectory(profileDirectory);
+    var pid = await stack.ProcessIdAsync("authserver");
+    foreach (var (name, platform, _) in scenarios.Where(s => !s.Name.StartsWith("discovery", StringComparison.Ordinal)))
+    {
+        var file = Path.GetFullPath(Path.Combine(profileDirectory, name.Split(' ')[0] + ".perf.data"));
+        using var perf = System.Diagnostics.Process.Start("perf",
+            ["record", "-F", "499", "-g", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file, "--", "sleep", (seconds * 3 + 1).ToString(CultureInfo.InvariantCulture)]);
+        var result = await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds * 3));
+        await perf.WaitForExitAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"profiled {name,-36} {result.Throughput,8:F0} req/s  p50 {result.P50Ms,6:F1} ms  p99 {result.P99Ms,6:F1} ms  -> {file} (AuthServer pid {pid})"));
+    }
+}
 
 static AuthenticationHeaderValue Basic(string clientId, string secret) =>
     // RFC 6749 §2.3.1: both parts form-encoded, then Base64.

@@ -1,0 +1,68 @@
+using AlyAspire.AuthServer.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>
+/// OpenIddict's Entity Framework application store, with the lookup every authenticated client request makes (by
+/// client id) as a compiled query: the same SQL and the same tracked entity, without building, funcletizing and
+/// hashing the LINQ expression again on every request.
+/// </summary>
+public sealed class CompiledLookupApplicationStore(
+    IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
+    : OpenIddictEntityFrameworkCoreApplicationStore<OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken, string>(cache, context, options)
+{
+    private static readonly Func<AuthDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreApplication?>> ByClientId =
+        EF.CompileAsyncQuery((AuthDbContext db, string clientId, CancellationToken _) =>
+            db.Set<OpenIddictEntityFrameworkCoreApplication>().AsTracking().FirstOrDefault(application => application.ClientId == clientId));
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        if (await Context.GetDbContextAsync(cancellationToken) is not AuthDbContext db)
+        {
+            return await base.FindByClientIdAsync(identifier, cancellationToken);
+        }
+
+        // As OpenIddict's store: an entity this request already tracks is the one returned.
+        return db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreApplication>()
+                   .Select(entry => entry.Entity)
+                   .FirstOrDefault(application => string.Equals(application.ClientId, identifier, StringComparison.Ordinal))
+               ?? await ByClientId(db, identifier, cancellationToken);
+    }
+}
+
+/// <summary>
+/// OpenIddict's Entity Framework token store, with the lookup of every presented reference token (by its hashed
+/// reference id, with its application and authorization, in one round trip) as a compiled query.
+/// </summary>
+public sealed class CompiledLookupTokenStore(
+    IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
+    : OpenIddictEntityFrameworkCoreTokenStore<OpenIddictEntityFrameworkCoreToken, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreAuthorization, string>(cache, context, options)
+{
+    private static readonly Func<AuthDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> ByReferenceId =
+        EF.CompileAsyncQuery((AuthDbContext db, string referenceId, CancellationToken _) =>
+            db.Set<OpenIddictEntityFrameworkCoreToken>()
+                .Include(token => token.Application)
+                .Include(token => token.Authorization)
+                .AsTracking()
+                .FirstOrDefault(token => token.ReferenceId == referenceId));
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        if (await Context.GetDbContextAsync(cancellationToken) is not AuthDbContext db)
+        {
+            return await base.FindByReferenceIdAsync(identifier, cancellationToken);
+        }
+
+        return db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreToken>()
+                   .Select(entry => entry.Entity)
+                   .FirstOrDefault(token => string.Equals(token.ReferenceId, identifier, StringComparison.Ordinal))
+               ?? await ByReferenceId(db, identifier, cancellationToken);
+    }
+}
