@@ -21,8 +21,13 @@ public sealed class LocalPostgresServerResource(string name, string command, str
 
     public IReadOnlyCollection<LocalPostgresDatabaseResource> Databases => _databases.Values;
 
+    /// <remarks>
+    /// <c>SSL Mode=Disable</c>: the local server has no TLS, so asking for it (Npgsql's default, Prefer) is a wasted round
+    /// trip on every new connection, and one Npgsql waits for without its cancellation token: opened while the server
+    /// stalled, such a connection held its request for as long as the stall lasted.
+    /// </remarks>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={PasswordParameter}");
+        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={PasswordParameter};SSL Mode=Disable");
 
     internal void AddDatabase(LocalPostgresDatabaseResource database) => _databases.Add(database.Name, database);
 }
