@@ -32,7 +32,7 @@ public static class DependencyPipelines
     /// driver's cancel request: see <see cref="PostgresResilienceExtensions.FailFast"/>), long enough for the slowest
     /// honest query under load.
     /// </summary>
-    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>How long an open breaker refuses calls before it lets one probe through.</summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
