@@ -41,7 +41,12 @@ internal static class Extensions
             options.UseNpgsql(PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"))));
         // Without EF Core's retrying strategy, which Enrich turns on by default: a request on a dead server would wait
         // through its back-off (seconds) instead of failing fast behind the pipeline's deadline and breaker.
-        builder.EnrichNpgsqlDbContext<StoreDbContext>(settings => settings.DisableRetry = true);
+        // The fail-fast connection string goes into Enrich's settings too, so nothing it configures connects without it.
+        builder.EnrichNpgsqlDbContext<StoreDbContext>(settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = PostgresResilienceExtensions.FailFast(settings.ConnectionString ?? builder.Configuration.GetConnectionString("storedb"));
+        });
         services.AddPostgresResilience<StoreDbContext>();
         services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
         services.AddMigration<StoreDbContext>(StoreSeed.SeedAsync);
