@@ -79,17 +79,19 @@ public static class MigrateDbContextExtensions
         // connection Migrate and the seed use, makes the whole migrate-and-seed one instance's at a time.
         private static async Task LockAsync(TContext context, CancellationToken cancellationToken)
         {
-            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            if (IsPostgres(context))
             {
                 await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext({0}))", [typeof(TContext).FullName!], cancellationToken);
             }
         }
 
+        private static bool IsPostgres(TContext context) => context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
         // The services' connection strings connect fail-fast (a request must not wait); a migration at start-up has
         // nobody waiting, and on a loaded machine an honest first connection can take longer than that.
         private static void RelaxConnectTimeout(TContext context)
         {
-            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" && context.Database.GetConnectionString() is { Length: > 0 } connectionString)
+            if (IsPostgres(context) && context.Database.GetConnectionString() is { Length: > 0 } connectionString)
             {
                 var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
                 builder["Timeout"] = "30";
@@ -107,7 +109,7 @@ public static class MigrateDbContextExtensions
         // A lock left by a broken connection ends with its session; the pool's reset (DISCARD ALL) would drop it too.
         private static async Task UnlockAsync(TContext context)
         {
-            if (context.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            if (IsPostgres(context))
             {
                 try
                 {

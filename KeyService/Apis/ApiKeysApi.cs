@@ -219,12 +219,7 @@ public static partial class ApiKeysApi
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            LogRevocationSignalFailed(services.Logger, exception, keyId);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                type: ProblemTypes.ServiceUnavailable,
-                title: "Revocation could not be signalled.",
-                detail: "The key was not revoked because the revocation signal could not be written. Try again.");
+            return RevocationSignalFailed(services.Logger, exception, keyId, "The key was not revoked because the revocation signal could not be written. Try again.");
         }
     }
 
@@ -298,12 +293,7 @@ public static partial class ApiKeysApi
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            LogRevocationSignalFailed(services.Logger, exception, keyId);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                type: ProblemTypes.ServiceUnavailable,
-                title: "Revocation could not be signalled.",
-                detail: "The key was not rolled because the old secret's revocation signal could not be written. Try again.");
+            return RevocationSignalFailed(services.Logger, exception, keyId, "The key was not rolled because the old secret's revocation signal could not be written. Try again.");
         }
 
         if (key is null)
@@ -391,12 +381,7 @@ public static partial class ApiKeysApi
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            LogRevocationSignalFailed(services.Logger, exception, Guid.Empty);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                type: ProblemTypes.ServiceUnavailable,
-                title: "Revocation could not be signalled.",
-                detail: "The keys were not revoked because the revocation signals could not be written. Try again.");
+            return RevocationSignalFailed(services.Logger, exception, Guid.Empty, "The keys were not revoked because the revocation signals could not be written. Try again.");
         }
     }
 
@@ -579,6 +564,17 @@ public static partial class ApiKeysApi
 
     [LoggerMessage(LogLevel.Information, "API key {KeyId} of workspace {WorkspaceId} {Action} by {Actor}")]
     private static partial void LogKeyChanged(ILogger logger, string action, Guid keyId, Guid workspaceId, string actor);
+
+    /// <summary>A revocation signal Redis did not take: nothing changed (the change was not committed), so 503 and try again.</summary>
+    private static ProblemHttpResult RevocationSignalFailed(ILogger logger, Exception exception, Guid keyId, string detail)
+    {
+        LogRevocationSignalFailed(logger, exception, keyId);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            type: ProblemTypes.ServiceUnavailable,
+            title: "Revocation could not be signalled.",
+            detail: detail);
+    }
 
     [LoggerMessage(LogLevel.Error, "Revoking API key {KeyId} failed: the revocation marker could not be written")]
     private static partial void LogRevocationSignalFailed(ILogger logger, Exception exception, Guid keyId);

@@ -37,15 +37,15 @@ internal static class Extensions
         services.AddScoped<ICurrentWorkspace, PrincipalWorkspace>();
         // Deadlines and breakers on both stores (DependencyPipelines): a stalled one answers 503 + Retry-After, never a hang.
         services.AddDependencyResilience();
-        services.AddDbContext<StoreDbContext>(options =>
-            options.UseNpgsql(PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"))));
+        var storeConnection = PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"));
+        services.AddDbContext<StoreDbContext>(options => options.UseNpgsql(storeConnection));
         // Without EF Core's retrying strategy, which Enrich turns on by default: a request on a dead server would wait
         // through its back-off (seconds) instead of failing fast behind the pipeline's deadline and breaker.
         // The fail-fast connection string goes into Enrich's settings too, so nothing it configures connects without it.
         builder.EnrichNpgsqlDbContext<StoreDbContext>(settings =>
         {
             settings.DisableRetry = true;
-            settings.ConnectionString = PostgresResilienceExtensions.FailFast(settings.ConnectionString ?? builder.Configuration.GetConnectionString("storedb"));
+            settings.ConnectionString = storeConnection;
         });
         services.AddPostgresResilience<StoreDbContext>();
         services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
