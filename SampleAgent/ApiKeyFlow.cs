@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Routes;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -15,7 +16,7 @@ namespace AlyAspire.SampleAgent;
 /// </summary>
 internal sealed class ApiKeyFlow(AgentSettings settings, StepReport report)
 {
-    private const string Merchant = "/api/storefront/v1/merchant";
+    private const string Merchant = AgentRoutes.Merchant;
 
     /// <summary>Read-only endpoints and the scope each needs: one the key lacks shows the 403.</summary>
     private static readonly (string Scope, string Path)[] ScopeProbes =

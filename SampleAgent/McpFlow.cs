@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Routes;
 using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol.Authentication;
@@ -18,7 +19,7 @@ internal sealed class McpFlow(AgentSettings settings, StepReport report)
     public async Task RunAsync(CancellationToken ct)
     {
         using var listener = LoopbackRedirectListener.Start();
-        var endpoint = new Uri(settings.StorefrontApi, "/mcp");
+        var endpoint = new Uri(settings.StorefrontApi, AgentRoutes.Mcp);
         report.Info($"MCP endpoint {endpoint}  listening for the redirect on {listener.RedirectUri}");
 
         // Every exchange the SDK makes, shown as a step: that is the discovery chain a developer wants to see.
@@ -130,7 +131,7 @@ internal sealed class McpFlow(AgentSettings settings, StepReport report)
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var what = $"{request.Method} {request.RequestUri?.AbsolutePath}";
-            var mcpMethod = request.Content is { } content && request.RequestUri?.AbsolutePath == "/mcp" ? await McpMethodAsync(content, cancellationToken) : null;
+            var mcpMethod = request.Content is { } content && request.RequestUri?.AbsolutePath == AgentRoutes.Mcp ? await McpMethodAsync(content, cancellationToken) : null;
             var stopwatch = Stopwatch.StartNew();
             var response = await base.SendAsync(request, cancellationToken);
             report.Pass($"SDK: {what}{(mcpMethod is null ? string.Empty : $" ({mcpMethod})")}", $"{(int)response.StatusCode} {response.StatusCode}", stopwatch.Elapsed);

@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Routes;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -170,7 +171,7 @@ internal sealed class PkceFlow(AgentSettings settings, StepReport report)
 
     private async Task CallOrdersAsync(HttpClient http, string accessToken, HttpStatusCode expected, string description, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.StorefrontApi, "/api/storefront/v1/merchant/orders"));
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.StorefrontApi, AgentRoutes.Merchant + "/orders"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         using var response = await report.SendAsync(description, http, request, expected, ct);
         if (expected == HttpStatusCode.Unauthorized)

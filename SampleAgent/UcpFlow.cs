@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Routes;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -30,7 +31,7 @@ internal sealed class UcpFlow(AgentSettings settings, StepReport report)
         http.DefaultRequestHeaders.Add("UCP-Agent", $"profile=\"{settings.PlatformProfile}\"");
 
         // 1. The business profile: the REST endpoint of the shopping service and its payment handler.
-        using var profileResponse = await report.SendAsync("GET /.well-known/ucp", http, new HttpRequestMessage(HttpMethod.Get, "/.well-known/ucp"), HttpStatusCode.OK, ct);
+        using var profileResponse = await report.SendAsync("GET /.well-known/ucp", http, new HttpRequestMessage(HttpMethod.Get, AgentRoutes.UcpProfile), HttpStatusCode.OK, ct);
         var ucp = (await profileResponse.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("ucp");
         if (ucp.GetProperty("version").GetString() != SupportedVersion)
         {

@@ -1,4 +1,4 @@
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 using AlyAspire.AuthServer.Email;
 using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.Outbox;
@@ -84,7 +84,7 @@ internal static class Extensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<SessionTokens>();
-        services.AddSingleton<RevocationSignalPublisher>();
+        services.AddSingleton<RevocationPublisher>();
         services.AddSingleton<ClientSecretVerificationCache>();
         services.AddSingleton<DiscoveryDocumentCache>();
         services.AddScoped<MachineClientService>();

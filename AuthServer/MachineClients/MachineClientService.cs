@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using System.Security.Cryptography;
 using AlyAspire.AuthServer.Infrastructure;
 using AlyAspire.AuthServer.OAuth;
@@ -36,7 +37,7 @@ public sealed class MachineClientService(
     AuthDbContext db,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
-    RevocationSignalPublisher signals,
+    RevocationPublisher signals,
     IOptions<OAuthServerOptions> oauth,
     TimeProvider time)
 {
@@ -178,7 +179,7 @@ public sealed class MachineClientService(
             return MachineClientChange.Missing;
         }
 
-        await signals.AuthorizationRevokedAsync(row.AuthorizationId);
+        await signals.OAuthAuthorizationRevokedAsync(row.AuthorizationId);
         await InTransactionAsync(async () =>
         {
             // The OpenIddict store deletes the application's authorizations and tokens with it.

@@ -1,4 +1,4 @@
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 using AlyAspire.Shared.Credentials;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;

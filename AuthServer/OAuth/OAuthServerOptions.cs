@@ -1,4 +1,4 @@
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 using System.ComponentModel.DataAnnotations;
 
 namespace AlyAspire.AuthServer.OAuth;

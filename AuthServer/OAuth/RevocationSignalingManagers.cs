@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using AlyAspire.AuthServer.Outbox;
@@ -20,7 +21,7 @@ public sealed class RevocationSignalingTokenManager(
     ILogger<OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken> store,
-    RevocationSignalPublisher signals,
+    RevocationPublisher signals,
     IServiceProvider services)
     : OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>(cache, logger, options, store)
 {
@@ -45,7 +46,7 @@ public sealed class RevocationSignalingTokenManager(
         var revoked = await base.TryRevokeAsync(token, cancellationToken);
         if (revoked && token.Id is not null)
         {
-            await signals.TokenRevokedAsync(token.Id);
+            await signals.OAuthTokenRevokedAsync(token.Id);
         }
 
         return revoked;
@@ -64,7 +65,7 @@ public sealed class RevocationSignalingTokenManager(
         {
             await KeyRevocationOutbox.EnqueueForGrantAsync(services.GetRequiredService<IServiceScopeFactory>(),
                 services.GetRequiredService<OutboxDispatcher>(), identifier, cancellationToken);
-            await signals.AuthorizationRevokedAsync(identifier);
+            await signals.OAuthAuthorizationRevokedAsync(identifier);
         }
 
         return count;
@@ -84,7 +85,7 @@ public sealed class RevocationSignalingTokenManager(
         var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);
         foreach (var id in tokenIds)
         {
-            await signals.TokenRevokedAsync(id);
+            await signals.OAuthTokenRevokedAsync(id);
         }
 
         return count;
@@ -101,7 +102,7 @@ public sealed class RevocationSignalingAuthorizationManager(
     ILogger<OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization> store,
-    RevocationSignalPublisher signals,
+    RevocationPublisher signals,
     IServiceScopeFactory scopes,
     OutboxDispatcher outbox)
     : OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>(cache, logger, options, store)
@@ -116,7 +117,7 @@ public sealed class RevocationSignalingAuthorizationManager(
         var revoked = await base.TryRevokeAsync(authorization, cancellationToken);
         if (revoked && authorization.Id is not null)
         {
-            await signals.AuthorizationRevokedAsync(authorization.Id);
+            await signals.OAuthAuthorizationRevokedAsync(authorization.Id);
         }
 
         return revoked;
@@ -141,7 +142,7 @@ public sealed class RevocationSignalingAuthorizationManager(
         var count = await base.RevokeAsync(subject, client, status, type, cancellationToken);
         foreach (var id in ids)
         {
-            await signals.AuthorizationRevokedAsync(id);
+            await signals.OAuthAuthorizationRevokedAsync(id);
         }
 
         return count;

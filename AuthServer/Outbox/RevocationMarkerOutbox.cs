@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using System.Text.Json;
 using AlyAspire.AuthServer.OAuth;
 
@@ -20,7 +21,7 @@ public static class RevocationMarkerOutbox
     }
 }
 
-public sealed class RevocationMarkerOutboxHandler(RevocationSignalPublisher signals) : IOutboxHandler
+public sealed class RevocationMarkerOutboxHandler(RevocationPublisher signals) : IOutboxHandler
 {
     public string Kind => RevocationMarkerOutbox.Kind;
 
@@ -28,7 +29,7 @@ public sealed class RevocationMarkerOutboxHandler(RevocationSignalPublisher sign
     {
         foreach (var marker in JsonSerializer.Deserialize<string[]>(payload) ?? [])
         {
-            await signals.PublishMarkerAsync(marker).WaitAsync(cancellationToken);
+            await signals.PublishAsync(marker).WaitAsync(cancellationToken);
         }
     }
 }

@@ -204,7 +204,7 @@ public static partial class ApiKeysApi
                 }
 
                 // Also for a key revoked before: re-asserts a marker that may have lapsed.
-                await services.Revocations.PublishRevokedAsync(key.Id);
+                await services.Revocations.ApiKeyRevokedAsync(key.Id);
                 await transaction.CommitAsync(ct);
                 return key;
             });
@@ -276,7 +276,7 @@ public static partial class ApiKeysApi
                         var ended = await db.ApiKeySecrets
                             .Where(s => s.ApiKeyId == keyId && s.RevocationMarkedAt == null)
                             .Select(s => s.Id).ToListAsync(ct);
-                        await services.Revocations.PublishSecretsRevokedAsync(keyId, ended);
+                        await services.Revocations.ApiKeySecretsRevokedAsync(keyId, ended);
                         await db.ApiKeySecrets.Where(s => ended.Contains(s.Id))
                             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevocationMarkedAt, now), ct);
                     }
@@ -314,7 +314,7 @@ public static partial class ApiKeysApi
         {
             try
             {
-                await services.Revocations.PublishRolledAsync(key.Id);
+                await services.Revocations.ApiKeyRolledAsync(key.Id);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
@@ -371,7 +371,7 @@ public static partial class ApiKeysApi
                 // Every such key, also one revoked before: re-asserts markers that may have lapsed.
                 foreach (var key in keys)
                 {
-                    await services.Revocations.PublishRevokedAsync(key.Id);
+                    await services.Revocations.ApiKeyRevokedAsync(key.Id);
                 }
 
                 await transaction.CommitAsync(ct);

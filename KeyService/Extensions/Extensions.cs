@@ -5,7 +5,7 @@ using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Audit;
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 
 namespace AlyAspire.KeyService.Extensions;
 

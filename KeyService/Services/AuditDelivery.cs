@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Audit;

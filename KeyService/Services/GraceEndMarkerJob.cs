@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using AlyAspire.KeyService.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,7 @@ public sealed partial class GraceEndMarkerJob(
         foreach (var key in ended.GroupBy(s => s.ApiKeyId))
         {
             var ids = key.Select(s => s.Id).ToList();
-            await revocations.PublishSecretsRevokedAsync(key.Key, ids);
+            await revocations.ApiKeySecretsRevokedAsync(key.Key, ids);
             await db.ApiKeySecrets.Where(s => ids.Contains(s.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevocationMarkedAt, now), ct);
         }
     }

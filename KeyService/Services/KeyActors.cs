@@ -3,7 +3,7 @@ using System.Net;
 using AlyAspire.KeyService.Infrastructure;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Credentials;
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 using AlyAspire.Shared.Scopes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

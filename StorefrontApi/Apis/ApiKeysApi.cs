@@ -1,7 +1,7 @@
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AlyAspire.StorefrontApi.Apis;

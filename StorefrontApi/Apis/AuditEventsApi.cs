@@ -2,7 +2,7 @@ using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,6 +1,6 @@
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AlyAspire.StorefrontApi.Apis;

@@ -1,4 +1,5 @@
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.Shared.Routes;
+using AlyAspire.AgentGate;
 using AlyAspire.StorefrontApi.Extensions;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,7 +8,7 @@ namespace AlyAspire.StorefrontApi.Apis;
 /// <summary>The REST merchant API: every route behind the bearer gate, a scope policy, and (when present) the workspace limit.</summary>
 public static class MerchantApi
 {
-    public const string BasePath = AgentResources.RestPath + "/merchant";
+    public const string BasePath = AgentRoutes.Merchant;
 
     /// <summary>Merchant requests are small JSON documents; anything bigger is refused with 413 before it is read.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;

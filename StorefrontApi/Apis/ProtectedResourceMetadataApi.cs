@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using AlyAspire.Shared.Scopes;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using AlyAspire.StorefrontApi.Mcp;
 
 namespace AlyAspire.StorefrontApi.Apis;

@@ -1,7 +1,7 @@
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Shared.Team;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using AlyAspire.StorefrontApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 

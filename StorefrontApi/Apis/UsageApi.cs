@@ -2,7 +2,7 @@ using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.Shared.Usage;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AlyAspire.StorefrontApi.Apis;

@@ -1,5 +1,5 @@
 using AlyAspire.Shared.ApiKeys;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.Authentication;
 
 namespace AlyAspire.StorefrontApi.Application;

@@ -1,13 +1,11 @@
-using AlyAspire.Shared.ApiKeys;
+using AlyAspire.AgentGate;
 using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
-using AlyAspire.Shared.OAuth;
 using AlyAspire.Shared.Resilience;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
 using AlyAspire.StorefrontApi.Infrastructure;
 using AlyAspire.StorefrontApi.Mcp;
 using AlyAspire.StorefrontApi.OpenApi;
@@ -72,7 +70,7 @@ internal static class Extensions
         services.AddScoped<CheckoutService>();
         services.AddScoped<IdempotentRequests>();
 
-        builder.AddAgentGate();
+        builder.AddAgentAccess();
         builder.AddUsageMetering();
         // The Development-only operations (DevelopmentApi) are for the AppHost's dashboard commands, with their own secret.
         if (builder.Environment.IsDevelopment())
@@ -114,40 +112,13 @@ internal static class Extensions
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
     }
 
-    /// <summary>The bearer gate: one authentication scheme, one policy per scope, RFC 6750 challenges.</summary>
-    private static void AddAgentGate(this IHostApplicationBuilder builder)
+    /// <summary>The bearer gate (AgentGate), the audit client behind /merchant/audit-events, and both rate-limit layers.</summary>
+    private static void AddAgentAccess(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<AgentGateOptions>().BindConfiguration(AgentGateOptions.Section);
-        var development = builder.Environment.IsDevelopment();
-        services.AddOptions<BenchmarkOptions>().BindConfiguration(BenchmarkOptions.Section)
-            .Validate(o => !o.LimitsOff || development, "Benchmark:DisableAgentGate and Benchmark:DisableRateLimits may only be set in Development.")
-            .ValidateOnStart();
-        services.AddSingleton<AgentResources>();
-
-        // The two verifiers the gate chooses between (each caches, and honours revocation signals).
-        services.AddApiKeyVerification();
+        builder.AddAgentGate();
         // The workspace's audit log lives in the AuthServer; /merchant/audit-events reads it there.
-        services.AddAuditClient();
-        services.AddOAuthTokenVerification();
+        builder.Services.AddAuditClient();
         builder.AddAgentRateLimiting();
-
-        services.AddAuthentication(AgentBearerDefaults.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, AgentBearerHandler>(AgentBearerDefaults.Scheme, null);
-
-        // AgentBearer is the default scheme, so UseAuthentication has already set the principal: the policies name no
-        // scheme, or authorization would authenticate every request a second time.
-        var authorization = services.AddAuthorizationBuilder()
-            .AddPolicy(AgentBearerDefaults.AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser());
-        foreach (var scope in ScopeCatalogue.Names)
-        {
-            authorization.AddPolicy(scope, policy => policy
-                .RequireAuthenticatedUser()
-                .AddRequirements(new ScopeRequirement(scope)));
-        }
-
-        services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeChallengeResultHandler>();
     }
 
     /// <summary>Exact usage: every identified request counted in memory, sent to the usage store in idempotent batches.</summary>
@@ -187,7 +158,7 @@ internal static class Extensions
         app.MapMcp(AgentResources.McpPath)
             .RequireAuthorization(AgentBearerDefaults.AuthenticatedPolicy)
             .WithAgentLimits(app)
-            .WithMetadata(new RequestSizeLimitAttribute(MerchantApi.MaxRequestBodyBytes))
+            .WithMetadata(new AdvertisedScopesMetadata(StoreToolScopes.All), new RequestSizeLimitAttribute(MerchantApi.MaxRequestBodyBytes))
             .ExcludeFromDescription();
         return app;
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AlyAspire.Shared.Credentials;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 
 namespace AlyAspire.StorefrontApi.Mcp;
 

@@ -1,5 +1,5 @@
 using AlyAspire.Shared.Scopes;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using System.Collections.Concurrent;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Usage;

@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using AlyAspire.RateLimiter.Client.Responses;
 using AlyAspire.RateLimiter.Client.Workspace;
 
@@ -18,9 +19,9 @@ public sealed class UsageMeteringMiddleware(RequestDelegate next, UsageMeter met
         }
         finally
         {
-            if (context.Features.Get<MeteredCredential>() is { } credential)
+            if (context.Features.Get<VerifiedCredentialFeature>() is { } verified)
             {
-                meter.Record(credential, OutcomeOf(context), time.GetUtcNow());
+                meter.Record(MeteredCredential.For(verified.Credential), OutcomeOf(context), time.GetUtcNow());
             }
         }
     }

@@ -1,6 +1,6 @@
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Development;
-using AlyAspire.Shared.OAuth;
+using AlyAspire.AgentGate;
 using AlyAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +8,7 @@ using StackExchange.Redis;
 
 namespace AlyAspire.Tests.AuthServer;
 
-/// <summary>The resource servers' verifier (Shared/OAuth) against the real AuthServer and Redis.</summary>
+/// <summary>The resource servers' verifier (AgentGate) against the real AuthServer and Redis.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
 {

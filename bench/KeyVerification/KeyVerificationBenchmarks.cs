@@ -1,3 +1,4 @@
+using AlyAspire.AgentGate;
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Internal;

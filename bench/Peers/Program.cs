@@ -40,7 +40,7 @@ await credentials.SignInAsync();
 var machineClient = await credentials.CreateMachineClientAsync();
 var (agentId, refreshTokens) = await credentials.RefreshChainsAsync(concurrency);
 // The platform's resource server introspects with its service credential, as the StorefrontApi does.
-var resourceServer = Basic(AlyAspire.Shared.OAuth.OAuthTokenVerifier.ClientId, await stack.SecretAsync("introspection-client-secret"));
+var resourceServer = Basic(AlyAspire.AgentGate.OAuthTokenVerifier.ClientId, await stack.SecretAsync("introspection-client-secret"));
 var machine = Basic(machineClient.ClientId, machineClient.Secret);
 var peerClient = Basic(PeerServer.ClientId, peer.ClientSecret);
 

@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Routes;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -5,7 +6,7 @@ using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Apis.Ucp;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using AlyAspire.StorefrontApi.Domain;
 using AlyAspire.StorefrontApi.Extensions;
 using AlyAspire.StorefrontApi.Infrastructure;
@@ -23,8 +24,8 @@ namespace AlyAspire.StorefrontApi.Apis.A2a;
 /// </summary>
 public static class A2aApi
 {
-    public const string CardPath = "/.well-known/agent-card.json";
-    public const string EndpointPath = AgentResources.RestPath + "/a2a";
+    public const string CardPath = AgentRoutes.AgentCard;
+    public const string EndpointPath = AgentRoutes.A2a;
     public const string ProtocolVersion = "1.0";
     public static readonly string UcpExtension = $"https://ucp.dev/{UcpProtocol.Version}/specification/reference";
 

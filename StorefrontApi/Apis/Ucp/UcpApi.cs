@@ -1,8 +1,9 @@
+using AlyAspire.Shared.Routes;
 using System.Text.Json;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.StorefrontApi.Application;
-using AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.AgentGate;
 using AlyAspire.StorefrontApi.Extensions;
 using Microsoft.AspNetCore.Mvc;
 
@@ -16,8 +17,8 @@ namespace AlyAspire.StorefrontApi.Apis.Ucp;
 /// </summary>
 public static class UcpApi
 {
-    public const string BasePath = AgentResources.RestPath + "/ucp";
-    public const string ProfilePath = "/.well-known/ucp";
+    public const string BasePath = AgentRoutes.Ucp;
+    public const string ProfilePath = AgentRoutes.UcpProfile;
     public const string AgentHeader = "UCP-Agent";
     public const string IdempotencyHeader = "Idempotency-Key";
 

@@ -1,6 +1,7 @@
+using AlyAspire.Shared.Routes;
 using Microsoft.Extensions.Options;
 
-namespace AlyAspire.StorefrontApi.Authentication;
+namespace AlyAspire.AgentGate;
 
 /// <summary>Where the agent surfaces and their authorization server live.</summary>
 public sealed class AgentGateOptions
@@ -23,9 +24,9 @@ public sealed class AgentGateOptions
 /// </summary>
 public sealed class AgentResources(IOptions<AgentGateOptions> options, IConfiguration configuration)
 {
-    public const string RestPath = "/api/storefront/v1";
-    public const string McpPath = "/mcp";
-    public const string MetadataPath = "/.well-known/oauth-protected-resource";
+    public const string RestPath = AgentRoutes.RestApi;
+    public const string McpPath = AgentRoutes.Mcp;
+    public const string MetadataPath = AgentRoutes.ProtectedResourceMetadata;
 
     public string BaseUrl(HttpRequest request) =>
         (options.Value.PublicBaseUrl is { Length: > 0 } configured ? configured : $"{request.Scheme}://{request.Host}").TrimEnd('/');

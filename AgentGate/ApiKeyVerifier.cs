@@ -1,6 +1,7 @@
+using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Credentials;
 
-namespace AlyAspire.Shared.ApiKeys;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// Verifies <c>aly_…</c> API keys for the agent surfaces. Per request: the offline format check (a malformed or

@@ -1,4 +1,6 @@
-namespace AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Credentials;
+
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// What a verifier learned about a valid credential. The same shape for API keys and OAuth tokens,
@@ -18,6 +20,9 @@ public sealed record VerifiedCredential(
     IReadOnlyList<string> Audiences,
     string? AuthorizationId = null,
     string? PlatformProfile = null);
+
+/// <summary>The credential the gate verified for the current request (set even when authorization then refuses it).</summary>
+public sealed record VerifiedCredentialFeature(VerifiedCredential Credential);
 
 /// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
 public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)

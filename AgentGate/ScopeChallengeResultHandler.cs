@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
 
-namespace AlyAspire.StorefrontApi.Authentication;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// Turns a failed scope policy into RFC 6750's answer: 403 with <c>error="insufficient_scope"</c>, the scope needed

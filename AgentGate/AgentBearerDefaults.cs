@@ -1,4 +1,4 @@
-namespace AlyAspire.StorefrontApi.Authentication;
+namespace AlyAspire.AgentGate;
 
 public static class AgentBearerDefaults
 {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
-namespace AlyAspire.Shared.OAuth;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// Verifies <c>aly_oauth_…</c> access tokens for a resource server by introspection (RFC 7662) at the AuthServer,

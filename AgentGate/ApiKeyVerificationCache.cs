@@ -3,7 +3,7 @@ using AlyAspire.Shared.Credentials;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
 
-namespace AlyAspire.Shared.ApiKeys;
+namespace AlyAspire.AgentGate;
 
 /// <summary>A verified key as cached: what KeyService said, the key's revocation marker, and until when to trust it.</summary>
 /// <param name="OtherMarkers">Further markers that end this entry: the matched secret's (a roll without grace) and,

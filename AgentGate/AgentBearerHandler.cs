@@ -5,13 +5,11 @@ using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
 using AlyAspire.Shared.Scopes;
 using AlyAspire.RateLimiter.Client.PreAuth;
-using AlyAspire.StorefrontApi.Infrastructure;
-using AlyAspire.StorefrontApi.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace AlyAspire.StorefrontApi.Authentication;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// The bearer gate of the agent surfaces. It decides by the bearer's form which verifier to ask (OAuth tokens
@@ -26,7 +24,6 @@ public sealed partial class AgentBearerHandler(
     IEnumerable<ICredentialVerifier> verifiers,
     AgentResources resources,
     IOptions<BenchmarkOptions> benchmark,
-    IOptions<DemoWorkspaceOptions> demoWorkspace,
     IPreAuthPenalty penalty)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -89,8 +86,8 @@ public sealed partial class AgentBearerHandler(
             return RefuseUnverified(kind, verification.FailureReason ?? "The credential is not valid.");
         }
 
-        // Identified: from here on the request is counted against this credential, whether it is let in or not.
-        Context.Features.Set(MeteredCredential.For(credential));
+        // Identified: from here on the request can be counted against this credential, whether it is let in or not.
+        Context.Features.Set(new VerifiedCredentialFeature(credential));
         if (credential.Kind == CredentialKind.OAuthAccessToken)
         {
             var resource = resources.ResourceFor(Request);
@@ -136,7 +133,7 @@ public sealed partial class AgentBearerHandler(
     }
 
     private ClaimsPrincipal BenchmarkPrincipal() => CreatePrincipal(new VerifiedCredential(
-        CredentialKind.ApiKey, "benchmark", demoWorkspace.Value.Id.ToString(), null, null, ScopeCatalogue.Names, null, []));
+        CredentialKind.ApiKey, "benchmark", benchmark.Value.WorkspaceId.ToString(), null, null, ScopeCatalogue.Names, null, []));
 
     private bool HasSessionCookie() =>
         Request.Cookies.ContainsKey(CredentialFormats.SessionCookieName) || Request.Cookies.ContainsKey(CredentialFormats.DevelopmentSessionCookieName);
@@ -185,16 +182,8 @@ public sealed partial class AgentBearerHandler(
             failure?.Description ?? "Send an API key or an OAuth access token in the Authorization header.");
     }
 
-    /// <summary>The scope the addressed operation needs; for MCP, the scopes of its tools.</summary>
-    private string? ScopeHint()
-    {
-        if (Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScopeMetadata>() is { } required)
-        {
-            return required.Scope;
-        }
-
-        return AgentResources.IsMcp(Request.Path) ? string.Join(' ', Mcp.StoreToolScopes.All) : null;
-    }
+    /// <summary>The scope the addressed operation needs, or those an endpoint advertises (MCP: its tools' scopes).</summary>
+    private string? ScopeHint() => Context.GetEndpoint()?.Metadata.GetMetadata<IScopeHintMetadata>()?.ScopeHint;
 
     private Task WriteProblemAsync(int status, string type, string title, string detail) =>
         Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },

@@ -1,9 +1,24 @@
 using AlyAspire.Shared.Scopes;
 
-namespace AlyAspire.StorefrontApi.Authentication;
+namespace AlyAspire.AgentGate;
+
+/// <summary>What a 401 challenge names as the scope to ask for (RFC 6750 §3 <c>scope</c>).</summary>
+public interface IScopeHintMetadata
+{
+    string ScopeHint { get; }
+}
 
 /// <summary>Endpoint metadata naming the scope an operation needs: read by the 401 challenge and the OpenAPI document.</summary>
-public sealed record RequiredScopeMetadata(string Scope);
+public sealed record RequiredScopeMetadata(string Scope) : IScopeHintMetadata
+{
+    public string ScopeHint => Scope;
+}
+
+/// <summary>Endpoint metadata for an endpoint that serves several operations (MCP): the scopes a client may need there.</summary>
+public sealed record AdvertisedScopesMetadata(IReadOnlyList<string> Scopes) : IScopeHintMetadata
+{
+    public string ScopeHint { get; } = string.Join(' ', Scopes);
+}
 
 /// <summary>The authorization requirement behind each scope policy: the principal carries the scope claim.</summary>
 public sealed class ScopeRequirement(string scope) : Microsoft.AspNetCore.Authorization.IAuthorizationRequirement

@@ -1,9 +1,10 @@
+using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace AlyAspire.Shared.ApiKeys;
+namespace AlyAspire.AgentGate;
 
 public static class ApiKeyVerificationExtensions
 {

@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Credentials;
 using System.Security.Cryptography;
 using System.Text;
 using AlyAspire.Shared.Resilience;
@@ -6,7 +7,7 @@ using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
 
-namespace AlyAspire.Shared.Credentials;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// What every verifier's cache shares: entries keyed by a hash of the secret (never the secret), trusted for at

@@ -1,4 +1,6 @@
-namespace AlyAspire.StorefrontApi.Authentication;
+using AlyAspire.Shared.Development;
+
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// Benchmark-only switches, so a benchmark can measure what the gate and the limits cost. Start-up fails if either
@@ -13,6 +15,9 @@ public sealed class BenchmarkOptions
 
     /// <summary><c>Benchmark:DisableRateLimits</c>: the gate verifies as usual, but neither rate-limit layer runs.</summary>
     public bool DisableRateLimits { get; set; }
+
+    /// <summary><c>Benchmark:WorkspaceId</c>: the workspace a request is taken for while the gate is off.</summary>
+    public Guid WorkspaceId { get; set; } = DemoWorkspace.Id;
 
     public bool LimitsOff => DisableAgentGate || DisableRateLimits;
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace AlyAspire.Shared.ApiKeys;
+namespace AlyAspire.AgentGate;
 
 /// <summary>
 /// Listens on <see cref="RevocationSignals.Channel"/> and drops cached verifications of a revoked or rolled key at
