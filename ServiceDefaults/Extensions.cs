@@ -75,9 +75,9 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>The longest any one health check may take: <c>/health</c> answers within a second even when a store hangs.</summary>
     private const int MinimumPoolThreads = 64;
 
+    /// <summary>The longest any one health check may take: <c>/health</c> answers within a second even when a store hangs.</summary>
     public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromMilliseconds(800);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -92,26 +92,62 @@ public static class Extensions
             foreach (var registration in options.Registrations)
             {
                 var factory = registration.Factory;
-                registration.Factory = services => new BoundedHealthCheck(factory(services), HealthCheckTimeout);
+                registration.Factory = services => new BoundedHealthCheck(factory, services.GetRequiredService<IServiceScopeFactory>(), HealthCheckTimeout);
             }
         });
         return builder;
     }
 
-    private sealed class BoundedHealthCheck(IHealthCheck inner, TimeSpan timeout) : IHealthCheck
+    /// <summary>
+    /// A check under a deadline. The inner check gets a DI scope of its own, disposed when it has finished, not when
+    /// <c>/health</c> answers: an abandoned database check is still opening its connection, and disposing its DbContext
+    /// then throws ("Can't close, connection is in state Connecting"), which turned the 503 into a 500.
+    /// </summary>
+    private sealed class BoundedHealthCheck(Func<IServiceProvider, IHealthCheck> factory, IServiceScopeFactory scopes, TimeSpan timeout) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
+            var scope = scopes.CreateAsyncScope();
+            Task<HealthCheckResult> check;
+            try
+            {
+                check = factory(scope.ServiceProvider).CheckHealthAsync(context, deadline.Token);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                deadline.Dispose();
+                throw;
+            }
+
+            _ = ReleaseWhenDoneAsync(check, scope, deadline);
             try
             {
                 // The check is told to stop at the deadline; one that does not listen is abandoned there.
-                return await inner.CheckHealthAsync(context, deadline.Token).WaitAsync(timeout, cancellationToken);
+                return await check.WaitAsync(timeout, cancellationToken);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, $"No answer within {timeout.TotalMilliseconds} ms.");
+            }
+        }
+
+        private static async Task ReleaseWhenDoneAsync(Task<HealthCheckResult> check, AsyncServiceScope scope, CancellationTokenSource deadline)
+        {
+            try
+            {
+                await ((Task)check).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await scope.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // Whatever the abandoned check left behind fails to dispose cleanly; nobody is waiting for it any more.
+            }
+            finally
+            {
+                deadline.Dispose();
             }
         }
     }

@@ -95,6 +95,8 @@ public static class MigrateDbContextExtensions
             {
                 var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
                 builder["Timeout"] = "30";
+                // With the pool's reset, a session lock an unlock failed to release cannot outlive this connection's use.
+                builder["No Reset On Close"] = "false";
                 try
                 {
                     context.Database.SetConnectionString(builder.ConnectionString);

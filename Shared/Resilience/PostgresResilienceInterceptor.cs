@@ -12,7 +12,8 @@ namespace AlyAspire.Shared.Resilience;
 /// <summary>
 /// Runs every EF Core command and connection opening made on a request's path inside the
 /// <see cref="DependencyPipelines.Postgres"/> pipeline (deadline and circuit breaker), so a stalled or absent
-/// PostgreSQL fails a request within the deadline, and at once while the breaker is open. Work off a request
+/// PostgreSQL fails a request within the deadline, and at once while the breaker is open. The driver sees the
+/// deadline through a <see cref="ThreadPoolCancellation"/>, so its cancel request never blocks a timer. Work off a request
 /// (migrations, background flushers) keeps the driver's own timeouts: it has nobody waiting and may take longer.
 /// </summary>
 public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<string> pipelines, IHttpContextAccessor http) : DbCommandInterceptor
@@ -29,7 +30,8 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
             return result;
         }
 
-        var reader = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteReaderAsync(ct), command, cancellationToken);
+        var reader = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<DbDataReader>(
+            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteReaderAsync(t), command, ct)), command, cancellationToken);
         return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
     }
 
@@ -41,7 +43,8 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
             return result;
         }
 
-        var rows = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteNonQueryAsync(ct), command, cancellationToken);
+        var rows = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<int>(
+            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteNonQueryAsync(t), command, ct)), command, cancellationToken);
         return InterceptionResult<int>.SuppressWithResult(rows);
     }
 
@@ -53,7 +56,8 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
             return result;
         }
 
-        var scalar = await _pipeline.ExecuteAsync(static async (command, ct) => await command.ExecuteScalarAsync(ct), command, cancellationToken);
+        var scalar = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<object?>(
+            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteScalarAsync(t), command, ct)), command, cancellationToken);
         return InterceptionResult<object>.SuppressWithResult(scalar!);
     }
 
@@ -70,7 +74,8 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
                 return result;
             }
 
-            await _pipeline.ExecuteAsync(static async (connection, ct) => await connection.OpenAsync(ct), connection, cancellationToken);
+            await _pipeline.ExecuteAsync(static (connection, ct) => new ValueTask<bool>(
+                ThreadPoolCancellation.RunAsync(static async (c, t) => { await c.OpenAsync(t); return true; }, connection, ct)), connection, cancellationToken);
             return InterceptionResult.Suppress();
         }
     }
@@ -108,7 +113,8 @@ public static class PostgresResilienceExtensions
 
     /// <summary>
     /// The connection string with Npgsql told not to wait for the server to acknowledge a cancelled command
-    /// (<c>Cancellation Timeout=-1</c>) and to give up connecting after <see cref="ConnectTimeoutSeconds"/>.
+    /// (<c>Cancellation Timeout=-1</c>), to give up connecting after <see cref="ConnectTimeoutSeconds"/>, and not to
+    /// reset pooled connections.
     /// </summary>
     /// <remarks>
     /// The connect timeout matters for cancellation too: Npgsql cancels a command by sending PostgreSQL a cancel request
@@ -117,6 +123,13 @@ public static class PostgresResilienceExtensions
     /// cancelled held a thread and its request for 15 s. With 2 s, a request open when the server stalls costs the
     /// deadline plus at most those 2 s. (1 s was tried: on a loaded machine honest connection openings, SCRAM included,
     /// took longer, and a service failed its start.) Migrations connect with a longer timeout.
+    /// <para>
+    /// <c>No Reset On Close=true</c>: a pooled connection's next command otherwise carries the pool's reset
+    /// (<c>DISCARD ALL</c>) ahead of it, and while Npgsql reads the answers to such prepended statements it ignores a
+    /// cancellation altogether: a request that took a connection from the pool just as PostgreSQL stalled waited for the
+    /// whole stall, deadline or not (measured: 10 s for a 10 s pause). The services set no session state a reset would
+    /// have to undo; the migrations' session lock connects with the reset (<c>MigrateDbContextExtensions</c>).
+    /// </para>
     /// </remarks>
     public static string? FailFast(string? connectionString)
     {
@@ -128,6 +141,7 @@ public static class PostgresResilienceExtensions
         var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
         builder["Cancellation Timeout"] = "-1";
         builder["Timeout"] = ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder["No Reset On Close"] = "true";
         return builder.ConnectionString;
     }
 }
