@@ -23,7 +23,7 @@ public sealed partial class DependencyUnavailableExceptionHandler(
         }
 
         // The outcome's kind, not its stack: during an outage this line is written for every request.
-        LogUnavailable(logger, httpContext.Request.Path, Innermost(exception).GetType().Name);
+        LogUnavailable(logger, httpContext.Request.Path, exception.GetBaseException().GetType().Name);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         RetryAfterHeader.Set(httpContext.Response, DependencyPipelines.RetryAfter);
         await problems.TryWriteAsync(new ProblemDetailsContext
@@ -41,8 +41,6 @@ public sealed partial class DependencyUnavailableExceptionHandler(
         // Handled even when the caller accepts no problem document: the 503 and Retry-After stand on their own.
         return true;
     }
-
-    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 
     [LoggerMessage(LogLevel.Warning, "A dependency did not answer a request to {Path} ({Failure}); answered 503")]
     private static partial void LogUnavailable(ILogger logger, PathString path, string failure);

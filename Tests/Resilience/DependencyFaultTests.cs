@@ -70,22 +70,17 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
         AssertAll(affected, s => s.Unanswered || s.Status is >= 200 and < 300 || (s.Status == 503 && s.HasRetryAfter),
             "answered 2xx or 503 with Retry-After during the PostgreSQL pause");
         Assert.Contains(affected, s => s.Status == 503); // the orders are in storedb: the pause must show
-        // Known short of the issue: a few requests open in the first half second of a stall get no answer within the
-        // client's 15 s (seen: 12-23 of ~600; cause not found yet, see the issue's note). Bounded here so the old
-        // failure (every request held, hundreds in flight) still fails this test; every answered request is quick.
-        var unanswered = run.Samples.Count(s => s.Unanswered);
-        Assert.True(unanswered <= run.Samples.Count / 20, $"{unanswered} of {run.Samples.Count} requests got no answer within {PacedLoad.ClientTimeout.TotalSeconds} s.");
+        // Every request is answered: none may wait out the stall (a command behind the pool's reset once did, and a
+        // driver's cancel request on a timer thread once stopped every timer of the service).
+        AssertAll(run.Samples, s => !s.Unanswered, $"answered within the client's {PacedLoad.ClientTimeout.TotalSeconds} s");
         AssertAll(run.Samples.Where(s => !s.Unanswered).ToList(), s => s.Latency <= LongestAnswerWhilePostgresStalls, "answered within 4 s");
         AssertAll(run.StartedBetween(run.ResumedAt + NormalWithin, TimeSpan.MaxValue), s => s.Status == 200, "answered 200 from 5 s after the resume");
-        // Known short of the issue: while PostgreSQL is paused, the KeyService's, RateLimiter's and AuthServer's /health have
-        // been seen not to answer within 10 s (cause not yet confirmed; see the issue's note). The StorefrontApi, which
-        // the load goes through, must answer; the others are reported.
         foreach (var answer in run.Health)
         {
             output.WriteLine($"/health of {answer.Service} during the pause: {answer.Status?.ToString() ?? "no answer"} after {answer.Latency.TotalMilliseconds:F0} ms");
         }
 
-        AssertHealthAnsweredQuickly(run.Health.Where(h => h.Service == "storefrontapi").ToList());
+        AssertHealthAnsweredQuickly(run.Health);
     }
 
     [Fact]
@@ -245,8 +240,9 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
         await Task.Delay(TimeSpan.FromSeconds(10));
     }
 
+    // 200 or 503 (a check that failed), never a 500 and never silence.
     private static void AssertHealthAnsweredQuickly(IReadOnlyList<HealthAnswer> health) =>
-        Assert.All(health, h => Assert.True(h.Status is not null && h.Latency <= HealthAnswerWithin,
+        Assert.All(health, h => Assert.True(h.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable && h.Latency <= HealthAnswerWithin,
             $"{h.Service}'s /health answered {h.Status?.ToString() ?? "nothing"} after {h.Latency.TotalMilliseconds:F0} ms."));
 
     private static void AssertAll(IReadOnlyList<LoadSample> samples, Func<LoadSample, bool> promise, string what)
