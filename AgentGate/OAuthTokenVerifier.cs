@@ -129,7 +129,8 @@ public sealed class OAuthTokenVerifier(
             ScopesOf(body),
             expiresAt,
             AudiencesOf(body),
-            String(body, AuthorizationIdClaim));
+            String(body, AuthorizationIdClaim),
+            String(body, AgentClaimTypes.PlatformProfile));
 
         var markers = new List<RedisKey> { RevocationSignals.OAuthToken(tokenId) };
         if (String(body, AuthorizationIdClaim) is { } authorizationId)

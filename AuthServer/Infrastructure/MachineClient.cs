@@ -39,4 +39,11 @@ public sealed class MachineClient
     public string? PreviousSecretHash { get; set; }
 
     public DateTimeOffset? PreviousSecretValidUntil { get; set; }
+
+    /// <summary>
+    /// The UCP platform profile URL (canonical, <see cref="AlyAspire.Shared.Credentials.PlatformProfiles"/>) the client is bound
+    /// to, or null: its tokens carry it, and UCP requests with them whose <c>UCP-Agent</c> names another are refused.
+    /// Set when the client is created; a rotation keeps it.
+    /// </summary>
+    public string? PlatformProfile { get; set; }
 }

@@ -15,7 +15,7 @@ namespace AlyAspire.AuthServer.MachineClients;
 /// <summary>What the dashboard shows of a machine client: never a secret.</summary>
 public sealed record MachineClientView(
     Guid Id, string ClientId, string Name, IReadOnlyList<string> Scopes, string SecretDisplay,
-    DateTimeOffset CreatedAt, DateTimeOffset? RotatedAt, DateTimeOffset? PreviousSecretValidUntil);
+    DateTimeOffset CreatedAt, DateTimeOffset? RotatedAt, DateTimeOffset? PreviousSecretValidUntil, string? PlatformProfile);
 
 /// <summary>The outcome of a change: the client and its new secret (shown once), or why nothing changed.</summary>
 public sealed record MachineClientChange(MachineClientView? Client, string? Secret, string? Error, bool NotFound = false)
@@ -52,7 +52,10 @@ public sealed class MachineClientService(
         (await db.MachineClients.AsNoTracking().Where(c => c.WorkspaceId == workspaceId).OrderBy(c => c.CreatedAt).ToListAsync(ct))
             .Select(View).ToList();
 
-    public async Task<MachineClientChange> CreateAsync(Guid workspaceId, MachineClientActor actor, string? name, IReadOnlyCollection<string>? scopes, CancellationToken ct)
+    /// <param name="platformProfile">Optional: the https URL of the UCP platform (shopping agent) profile the client is
+    /// issued to (UCP's identity binding), checked and stored as for API keys.</param>
+    public async Task<MachineClientChange> CreateAsync(
+        Guid workspaceId, MachineClientActor actor, string? name, IReadOnlyCollection<string>? scopes, string? platformProfile, CancellationToken ct)
     {
         name = name?.Trim() ?? string.Empty;
         var requested = (scopes ?? []).Distinct(StringComparer.Ordinal).ToArray();
@@ -69,6 +72,14 @@ public sealed class MachineClientService(
         if (ScopeCatalogue.Unknown(requested) is { Count: > 0 } unknown)
         {
             return MachineClientChange.Refused($"Unknown scopes: {string.Join(", ", unknown)}.");
+        }
+
+        var profile = string.IsNullOrWhiteSpace(platformProfile) ? null : PlatformProfiles.Canonical(platformProfile);
+        if (profile is null && !string.IsNullOrWhiteSpace(platformProfile))
+        {
+            // The KeyService's words for the same check on an API key.
+            return MachineClientChange.Refused(
+                $"The platform profile must be an absolute https URL of at most {PlatformProfiles.MaxLength} characters, e.g. https://agent.example/.well-known/ucp.");
         }
 
         // Nobody hands out more than their role allows.
@@ -125,6 +136,7 @@ public sealed class MachineClientService(
                 CreatedBy = $"user:{actor.UserId}",
                 CreatedAt = now,
                 SecretDisplay = CredentialFormats.DisplayForm(secret),
+                PlatformProfile = profile,
             };
             db.MachineClients.Add(row);
             await db.SaveChangesAsync(ct);
@@ -207,5 +219,5 @@ public sealed class MachineClientService(
     private static string Random(int length) => RandomNumberGenerator.GetString(Alphabet, length);
 
     private static MachineClientView View(MachineClient c) =>
-        new(c.Id, c.ClientId, c.Name, c.Scopes, c.SecretDisplay, c.CreatedAt, c.RotatedAt, c.PreviousSecretValidUntil);
+        new(c.Id, c.ClientId, c.Name, c.Scopes, c.SecretDisplay, c.CreatedAt, c.RotatedAt, c.PreviousSecretValidUntil, c.PlatformProfile);
 }

@@ -16,7 +16,8 @@ namespace AlyAspire.AuthServer.OAuth;
 /// The <c>client_credentials</c> grant of a machine client (<see cref="MachineClient"/>). OpenIddict has already
 /// authenticated the client and checked its grant and scope permissions; this builds the token's principal: the
 /// client itself as subject (RFC 9068 §2.2: no resource owner), the workspace (<c>org</c>), the requested scopes (all
-/// of the client's when none are named), the platform's resources, and the client's standing authorization, whose
+/// of the client's when none are named), the platform's resources, the UCP platform profile the client is bound to
+/// (<see cref="AgentClaimTypes.PlatformProfile"/>, if any), and the client's standing authorization, whose
 /// revocation marker kills every token at once when the client is deleted.
 /// </summary>
 public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAuthServerOptions> oauth)
@@ -46,6 +47,7 @@ public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAu
                 c.WorkspaceId,
                 c.Scopes,
                 c.AuthorizationId,
+                c.PlatformProfile,
                 Authorization = db.Set<OpenIddictEntityFrameworkCoreAuthorization>().FirstOrDefault(a => a.Id == c.AuthorizationId),
             })
             .SingleOrDefaultAsync(context.CancellationToken);
@@ -62,13 +64,14 @@ public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAu
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, clientId)
-            .SetClaim(AgentClaimTypes.WorkspaceId, client.WorkspaceId.ToString());
+            .SetClaim(AgentClaimTypes.WorkspaceId, client.WorkspaceId.ToString())
+            .SetClaim(AgentClaimTypes.PlatformProfile, client.PlatformProfile);
         identity.SetScopes(scopes);
         identity.SetResources(resources);
         identity.SetAuthorizationId(client.AuthorizationId);
         identity.SetDestinations(claim => claim.Type switch
         {
-            Claims.Subject or AgentClaimTypes.WorkspaceId => [Destinations.AccessToken],
+            Claims.Subject or AgentClaimTypes.WorkspaceId or AgentClaimTypes.PlatformProfile => [Destinations.AccessToken],
             _ => [],
         });
 

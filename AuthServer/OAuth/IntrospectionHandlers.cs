@@ -44,7 +44,8 @@ public sealed class IntrospectionCallerHandler(Microsoft.Extensions.Options.IOpt
 
 /// <summary>
 /// Everything a resource server needs to build an agent principal from an introspected access token: its
-/// workspace (<c>org</c>), scopes, client and the authorization it was issued under (for revocation markers).
+/// workspace (<c>org</c>), scopes, client, the UCP platform profile its client is bound to (a machine client's, if any)
+/// and the authorization it was issued under (for revocation markers).
 /// </summary>
 public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOptions<OAuthServerOptions> options)
     : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
@@ -74,6 +75,11 @@ public sealed class IntrospectionClaimsHandler(Microsoft.Extensions.Options.IOpt
         if (principal.GetClaim(AgentClaimTypes.WorkspaceId) is { } workspaceId)
         {
             context.Claims[AgentClaimTypes.WorkspaceId] = workspaceId;
+        }
+
+        if (principal.GetClaim(AgentClaimTypes.PlatformProfile) is { } platformProfile)
+        {
+            context.Claims[AgentClaimTypes.PlatformProfile] = platformProfile;
         }
 
         if (principal.GetAuthorizationId() is { } authorizationId)

@@ -20,30 +20,24 @@ public sealed class MachineClientTests(PlatformFixture platform)
     public async Task A_machine_client_from_the_dashboard_gets_workspace_tokens_and_loses_them_on_rotation_and_deletion()
     {
         await using var person = await BrowserPerson.StartAsync(platform);
-        await person.OpenAsync("/settings/machine-clients");
+        await person.OpenAsync(MachineClientSteps.PagePath);
         var name = $"nightly export {Guid.NewGuid():N}"[..24];
-        await person.Page.FillAsync("input[name=name]", name);
-        await person.Page.CheckAsync("input[name=scopes][value='read:orders']");
-        await person.Page.CheckAsync("input[name=scopes][value='read:content']");
-        await person.Page.Locator("form:has(input[name=name]) [type=submit]").ClickAsync();
-        var clientId = await person.Page.InputValueAsync("#new-client-id");
-        var firstSecret = await person.Page.InputValueAsync("#new-secret");
-        Assert.StartsWith(CredentialFormats.MachineClientSecretPrefix, firstSecret);
+        var (clientId, firstSecret) = await MachineClientSteps.CreateAsync(person, name, ["read:orders", "read:content"]);
         await person.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Artifacts, "machine-client-created.png"), FullPage = true });
 
         // All the client's scopes when it names none; a narrower set when it asks; nothing beyond them.
-        var (status, body) = await GrantAsync(clientId, firstSecret);
+        var (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, firstSecret);
         Assert.Equal(HttpStatusCode.OK, status);
         var firstToken = body.GetProperty("access_token").GetString()!;
         Assert.StartsWith(CredentialFormats.OAuthAccessTokenPrefix, firstToken);
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.Equal(["read:content", "read:orders"], body.GetProperty("scope").GetString()!.Split(' ').Order());
         Assert.False(body.TryGetProperty("refresh_token", out _));
-        (status, body) = await GrantAsync(clientId, firstSecret, "read:orders");
+        (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, firstSecret, "read:orders");
         Assert.Equal(HttpStatusCode.OK, status);
         var narrowed = await MeAsync(body.GetProperty("access_token").GetString()!);
         Assert.Equal(["read:orders"], narrowed.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
-        (status, body) = await GrantAsync(clientId, firstSecret, "write:orders");
+        (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, firstSecret, "write:orders");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         // OpenIddict's answer to a scope outside the client's permissions.
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
@@ -59,21 +53,21 @@ public sealed class MachineClientTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, await McpToolsListAsync(firstToken));
 
         // Shown once.
-        await person.OpenAsync("/settings/machine-clients");
+        await person.OpenAsync(MachineClientSteps.PagePath);
         Assert.DoesNotContain(firstSecret, await person.Page.ContentAsync());
 
         // Rotation with a grace period: both secrets work.
-        var secondSecret = await RotateAsync(person, name, graceHours: 1);
-        Assert.Equal(HttpStatusCode.OK, (await GrantAsync(clientId, secondSecret)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await GrantAsync(clientId, firstSecret)).Status);
+        var secondSecret = await MachineClientSteps.RotateAsync(person, name, graceHours: 1);
+        Assert.Equal(HttpStatusCode.OK, (await MachineClientSteps.GrantAsync(platform, clientId, secondSecret)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await MachineClientSteps.GrantAsync(platform, clientId, firstSecret)).Status);
 
         // Rotation without grace: the secret just used successfully fails on the very next request.
-        var thirdSecret = await RotateAsync(person, name, graceHours: 0);
-        (status, body) = await GrantAsync(clientId, secondSecret);
+        var thirdSecret = await MachineClientSteps.RotateAsync(person, name, graceHours: 0);
+        (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, secondSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await GrantAsync(clientId, firstSecret)).Status);
-        (status, body) = await GrantAsync(clientId, thirdSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await MachineClientSteps.GrantAsync(platform, clientId, firstSecret)).Status);
+        (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, thirdSecret);
         Assert.Equal(HttpStatusCode.OK, status);
         var thirdToken = body.GetProperty("access_token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, thirdToken));
@@ -85,7 +79,7 @@ public sealed class MachineClientTests(PlatformFixture platform)
         Assert.DoesNotContain(clientId, await person.Page.ContentAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, firstToken));
         Assert.Equal(HttpStatusCode.Unauthorized, await AgentCalls.GetOrdersAsync(platform, thirdToken));
-        (status, body) = await GrantAsync(clientId, thirdSecret);
+        (status, body) = await MachineClientSteps.GrantAsync(platform, clientId, thirdSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
     }
@@ -105,34 +99,6 @@ public sealed class MachineClientTests(PlatformFixture platform)
         // OpenIddict refuses the grant for a client without a secret before any permission is looked at.
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
         Assert.False(body.TryGetProperty("access_token", out _));
-    }
-
-    private static async Task<string> RotateAsync(BrowserPerson person, string name, int graceHours)
-    {
-        var row = person.Page.Locator($"tr:has-text('{name}')");
-        await row.Locator("input[name=graceHours]").FillAsync(graceHours.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await row.Locator("form[action*='handler=Rotate'] [type=submit]").ClickAsync();
-        var secret = await person.Page.InputValueAsync("#new-secret");
-        Assert.StartsWith(CredentialFormats.MachineClientSecretPrefix, secret);
-        return secret;
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GrantAsync(string clientId, string secret, string? scope = null)
-    {
-        using var authServer = platform.CreateClient("authserver");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token");
-        // client_secret_basic (RFC 6749 §2.3.1): both parts form-encoded, then Base64.
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
-        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials" };
-        if (scope is not null)
-        {
-            form["scope"] = scope;
-        }
-
-        request.Content = new FormUrlEncodedContent(form);
-        using var response = await authServer.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
     private async Task<JsonElement> MeAsync(string token)

@@ -1,3 +1,4 @@
+using AlyAspire.Shared.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -18,6 +19,7 @@ internal sealed class MachineClientConfiguration : IEntityTypeConfiguration<Mach
         builder.Property(c => c.CreatedBy).HasMaxLength(100);
         builder.Property(c => c.SecretDisplay).HasMaxLength(40);
         builder.Property(c => c.PreviousSecretHash).HasMaxLength(512);
+        builder.Property(c => c.PlatformProfile).HasMaxLength(PlatformProfiles.MaxLength);
         builder.HasIndex(c => c.WorkspaceId);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -212,6 +212,10 @@ namespace AlyAspire.AuthServer.Infrastructure.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PlatformProfile")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<string>("PreviousSecretHash")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");

@@ -23,9 +23,9 @@ public sealed class MachineClientsModel(MachineClientService machineClients) : D
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, CancellationToken ct) =>
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string[]? scopes, string? platformProfile, CancellationToken ct) =>
         CanManage
-            ? await ShowAsync(await machineClients.CreateAsync(WorkspaceId, new MachineClientActor(UserId, [.. RoleScopes]), name, scopes, ct), ct)
+            ? await ShowAsync(await machineClients.CreateAsync(WorkspaceId, new MachineClientActor(UserId, [.. RoleScopes]), name, scopes, platformProfile, ct), ct)
             : Forbid();
 
     public async Task<IActionResult> OnPostRotateAsync(Guid clientId, int? graceHours, CancellationToken ct) =>

@@ -11,6 +11,7 @@ namespace AlyAspire.Tests.StorefrontApi.Ucp;
 /// UCP's identity binding on the Aspire test host: an API key issued to a platform (shopping agent) profile, over REST
 /// or on the dashboard's keys page, acts on UCP (and A2A's checkout) for that platform only; a request whose
 /// <c>UCP-Agent</c> names another profile is refused with UCP's 403 error, on the first request and on cached ones.
+/// A machine client bound on the dashboard's machine clients page does the same with its OAuth access tokens.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class UcpIdentityBindingTests(PlatformFixture platform)
@@ -36,19 +37,7 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         }
 
-        // Another platform: refused before any work, in UCP's error shape, without revealing the bound profile.
-        foreach (var path in (string[])["/catalog/search", "/checkout-sessions"])
-        {
-            using var other = await UcpPostAsync(secret, OtherProfile, path, path == "/checkout-sessions"
-                ? new { line_items = new[] { new { item = new { id = Guid.NewGuid().ToString() }, quantity = 1 } } }
-                : new { query = "" });
-            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
-            var error = await other.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.Equal("forbidden", error.GetProperty("code").GetString());
-            Assert.Contains("bound to another platform profile", error.GetProperty("content").GetString());
-            Assert.Contains(OtherProfile, error.GetProperty("content").GetString());
-            Assert.DoesNotContain("bound-agent", error.GetProperty("content").GetString(), StringComparison.OrdinalIgnoreCase);
-        }
+        await AssertRefusedForAnotherPlatformAsync(secret);
 
         // The binding is UCP's: the merchant API, which has no platform, still answers within the key's scopes.
         using var merchant = platform.Storefront(secret);
@@ -147,7 +136,7 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
         await person.Page.Locator("form:has(input[name=name]) [type=submit]").ClickAsync();
         var secret = await person.Page.InputValueAsync("#new-secret");
         Assert.StartsWith("aly_", secret);
-        Assert.Equal(BoundProfile, (await person.Page.Locator($"tr:has-text('{name}') [data-platform-profile] code").InnerTextAsync()).Trim());
+        Assert.Equal(BoundProfile, await ShownProfileAsync(person, name));
         await person.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Artifacts, "api-key-bound-to-platform.png"), FullPage = true });
 
         await platform.RaiseLimitsAsync(StorefrontAgents.DemoStore);
@@ -166,6 +155,91 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
         Assert.Contains("absolute https URL", await person.Page.Locator("[role=alert]").InnerTextAsync());
         Assert.Equal(0, await person.Page.Locator($"tr:has-text('{refusedName}')").CountAsync());
     }
+
+    [Fact]
+    public async Task A_machine_client_bound_on_the_dashboard_serves_its_own_platform_and_refuses_another_with_UCPs_403()
+    {
+        await platform.RaiseLimitsAsync(StorefrontAgents.DemoStore);
+        await using var person = await BrowserPerson.StartAsync(platform);
+        await person.OpenAsync(MachineClientSteps.PagePath);
+        var name = $"ucp agent {Guid.NewGuid():N}"[..20];
+
+        // Entered in another spelling of the same URL; stored and shown in its canonical form.
+        var (clientId, secret) = await MachineClientSteps.CreateAsync(person, name, ShopperScopes, "https://Bound-Agent.example:443/.well-known/ucp");
+        Assert.Equal(BoundProfile, await ShownProfileAsync(person, name));
+        await person.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Artifacts, "machine-client-bound-to-platform.png"), FullPage = true });
+
+        // Its tokens act for its own platform (the later answers from the gate's cached verification) and for no other,
+        // refused as a bound API key is.
+        var token = await MachineClientSteps.AccessTokenAsync(platform, clientId, secret);
+        for (var i = 0; i < 3; i++)
+        {
+            using var own = await SearchAsync(token, BoundProfile);
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+
+        await AssertRefusedForAnotherPlatformAsync(token);
+        Assert.Equal(HttpStatusCode.OK, await AgentCalls.GetOrdersAsync(platform, token)); // the merchant API has no platform
+
+        // A rotation keeps the binding: still listed, and the new secret's tokens are bound too.
+        var rotated = await MachineClientSteps.RotateAsync(person, name, graceHours: 0);
+        Assert.Equal(BoundProfile, await ShownProfileAsync(person, name));
+        var afterRotation = await MachineClientSteps.AccessTokenAsync(platform, clientId, rotated);
+        using (var own = await SearchAsync(afterRotation, BoundProfile))
+        using (var other = await SearchAsync(afterRotation, OtherProfile))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        }
+
+        // A profile that is not an absolute https URL is shown with its reason and creates nothing (the browser's own
+        // url check lets an http URL through).
+        var refusedName = $"ucp http {Guid.NewGuid():N}"[..20];
+        await MachineClientSteps.SubmitCreateFormAsync(person, refusedName, [ScopeCatalogue.ReadContent], "http://agent.example/.well-known/ucp");
+        Assert.Contains("absolute https URL", await person.Page.Locator("[role=alert]").InnerTextAsync());
+        Assert.Equal(0, await person.Page.Locator($"tr:has-text('{refusedName}')").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_unbound_machine_client_acts_for_any_platform()
+    {
+        await platform.RaiseLimitsAsync(StorefrontAgents.DemoStore);
+        await using var person = await BrowserPerson.StartAsync(platform);
+        await person.OpenAsync(MachineClientSteps.PagePath);
+        var name = $"ucp any {Guid.NewGuid():N}"[..20];
+        var (clientId, secret) = await MachineClientSteps.CreateAsync(person, name, ShopperScopes);
+        Assert.Equal(0, await person.Page.Locator($"tr:has-text('{name}') [data-platform-profile]").CountAsync());
+
+        var token = await MachineClientSteps.AccessTokenAsync(platform, clientId, secret);
+        using var first = await SearchAsync(token, BoundProfile);
+        using var second = await SearchAsync(token, OtherProfile);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+    }
+
+    /// <summary>
+    /// A credential bound to <see cref="BoundProfile"/> naming <see cref="OtherProfile"/>: refused before any work, in
+    /// UCP's error shape, without revealing the bound profile, on a read and on a state-changing request.
+    /// </summary>
+    private async Task AssertRefusedForAnotherPlatformAsync(string bearer)
+    {
+        foreach (var path in (string[])["/catalog/search", "/checkout-sessions"])
+        {
+            using var other = await UcpPostAsync(bearer, OtherProfile, path, path == "/checkout-sessions"
+                ? new { line_items = new[] { new { item = new { id = Guid.NewGuid().ToString() }, quantity = 1 } } }
+                : new { query = "" });
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+            var error = await other.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("forbidden", error.GetProperty("code").GetString());
+            Assert.Contains("bound to another platform profile", error.GetProperty("content").GetString());
+            Assert.Contains(OtherProfile, error.GetProperty("content").GetString());
+            Assert.DoesNotContain("bound-agent", error.GetProperty("content").GetString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>The platform profile a dashboard list shows in the row of <paramref name="name"/>.</summary>
+    private static async Task<string> ShownProfileAsync(BrowserPerson person, string name) =>
+        (await person.Page.Locator($"tr:has-text('{name}') [data-platform-profile] code").InnerTextAsync()).Trim();
 
     private async Task<JsonElement> CreateKeyOverRestAsync(string profile)
     {
