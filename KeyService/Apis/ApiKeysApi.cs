@@ -100,6 +100,17 @@ public static partial class ApiKeysApi
             errors["platformProfile"] =
                 [$"The platform profile must be an absolute https URL of at most {PlatformProfiles.MaxLength} characters, e.g. https://agent.example/.well-known/ucp."];
         }
+        else if (actor!.PlatformProfile is { } bound)
+        {
+            // A credential bound to a platform acts for that platform only, and so does every key it mints: an unbound
+            // (or otherwise bound) child would let it act for any platform.
+            if (platformProfile is not null && PlatformProfiles.Conflicts(bound, platformProfile))
+            {
+                errors["platformProfile"] = [$"A credential bound to the platform {bound} mints keys bound to it only."];
+            }
+
+            platformProfile = bound;
+        }
 
         // A key minted under an OAuth grant always expires, and no later than the grant (or the delegated key minting it).
         var expiry = request.ExpiresAt?.ToStoredPrecision() ?? actor!.LatestKeyExpiry?.ToStoredPrecision();

@@ -26,6 +26,7 @@ public static class KeyActorKinds
 /// <param name="OnBehalfOfUserId">The person an agent acts for (an OAuth grant's subject, or a delegated key's person).</param>
 /// <param name="AuthorizationId">The OAuth grant an agent acts under; keys it mints die with it.</param>
 /// <param name="LatestKeyExpiry">For an agent acting under a grant: the latest expiry a key it mints may have.</param>
+/// <param name="PlatformProfile">The UCP platform the acting credential is bound to: what it mints is bound to it too.</param>
 public sealed record KeyActor(
     string Id,
     string Kind,
@@ -34,7 +35,8 @@ public sealed record KeyActor(
     Guid? OnBehalfOfUserId,
     string? AuthorizationId,
     DateTimeOffset? LatestKeyExpiry,
-    string? SourceIp)
+    string? SourceIp,
+    string? PlatformProfile = null)
 {
     public bool IsDelegated => AuthorizationId is not null;
 
@@ -138,7 +140,7 @@ public sealed class KeyActors(
 
         Guid? person = Guid.TryParse(credential.UserId, out var userId) ? userId : null;
         return new KeyActor($"oauth:{credential.CredentialId}", KeyActorKinds.OAuthClient, workspaceId, credential.Scopes,
-            person, credential.AuthorizationId, time.GetUtcNow() + options.Value.DelegatedKeyMaxLifetime, sourceIp);
+            person, credential.AuthorizationId, time.GetUtcNow() + options.Value.DelegatedKeyMaxLifetime, sourceIp, credential.PlatformProfile);
     }
 
     private async Task<KeyActor?> FromApiKeyAsync(string secret, string? sourceIp, CancellationToken ct)
@@ -152,7 +154,7 @@ public sealed class KeyActors(
         var now = time.GetUtcNow();
         var found = await db.ApiKeySecrets.AsNoTracking()
             .Where(s => s.Hash == hash)
-            .Select(s => new { s.ApiKeyId, s.GraceExpiresAt, s.ApiKey.WorkspaceId, s.ApiKey.Scopes, s.ApiKey.ExpiresAt, s.ApiKey.RevokedAt, s.ApiKey.OnBehalfOfUserId, s.ApiKey.AuthorizationId })
+            .Select(s => new { s.ApiKeyId, s.GraceExpiresAt, s.ApiKey.WorkspaceId, s.ApiKey.Scopes, s.ApiKey.ExpiresAt, s.ApiKey.RevokedAt, s.ApiKey.OnBehalfOfUserId, s.ApiKey.AuthorizationId, s.ApiKey.PlatformProfile })
             .SingleOrDefaultAsync(ct);
         if (found is null || found.RevokedAt is not null || found.ExpiresAt <= now || found.GraceExpiresAt <= now)
         {
@@ -167,7 +169,7 @@ public sealed class KeyActors(
 
         // A key minted under a grant passes the grant on: what it mints dies with the grant, and outlives neither it nor the key.
         return new KeyActor($"key:{found.ApiKeyId}", KeyActorKinds.ApiKey, found.WorkspaceId, found.Scopes,
-            found.OnBehalfOfUserId, found.AuthorizationId, found.AuthorizationId is null ? null : found.ExpiresAt, sourceIp);
+            found.OnBehalfOfUserId, found.AuthorizationId, found.AuthorizationId is null ? null : found.ExpiresAt, sourceIp, found.PlatformProfile);
     }
 
     private static (KeyActor?, KeyActorRefusal?) Refuse(int status, string title, string detail) => (null, new KeyActorRefusal(status, title, detail));

@@ -93,6 +93,34 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_bound_key_mints_only_keys_bound_to_its_own_platform()
+    {
+        var parent = (await CreateKeyOverRestAsync(BoundProfile, [.. ShopperScopes, ScopeCatalogue.ManageApiKeys])).GetProperty("secret").GetString()!;
+        using var agent = platform.Storefront(parent);
+
+        // Without a profile, the child inherits the parent's: it may not act for another platform either.
+        using var minted = await agent.PostAsJsonAsync($"{StorefrontAgents.MerchantPath}/api-keys",
+            new { name = $"child {Guid.NewGuid():N}"[..20], scopes = ShopperScopes });
+        Assert.Equal(HttpStatusCode.OK, minted.StatusCode);
+        var child = await minted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(BoundProfile, child.GetProperty("key").GetProperty("platformProfile").GetString());
+        var childSecret = child.GetProperty("secret").GetString()!;
+        using (var own = await SearchAsync(childSecret, BoundProfile))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+
+        await AssertRefusedForAnotherPlatformAsync(childSecret);
+
+        // Naming another platform is refused outright.
+        using var other = await agent.PostAsJsonAsync($"{StorefrontAgents.MerchantPath}/api-keys",
+            new { name = $"escape {Guid.NewGuid():N}"[..20], scopes = ShopperScopes, platformProfile = OtherProfile });
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        var problem = await other.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(BoundProfile, problem.GetProperty("errors").GetProperty("platformProfile")[0].GetString());
+    }
+
+    [Fact]
     public async Task An_unbound_key_acts_for_any_platform()
     {
         var secret = await platform.ApiKeyAsync(StorefrontAgents.DemoStore, ShopperScopes);
@@ -241,11 +269,11 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
     private static async Task<string> ShownProfileAsync(BrowserPerson person, string name) =>
         (await person.Page.Locator($"tr:has-text('{name}') [data-platform-profile] code").InnerTextAsync()).Trim();
 
-    private async Task<JsonElement> CreateKeyOverRestAsync(string profile)
+    private async Task<JsonElement> CreateKeyOverRestAsync(string profile, string[]? scopes = null)
     {
         using var admin = platform.Storefront(await platform.ApiKeyAsync(StorefrontAgents.DemoStore, StorefrontAgents.AllScopes));
         using var response = await admin.PostAsJsonAsync($"{StorefrontAgents.MerchantPath}/api-keys",
-            new { name = $"ucp bound {Guid.NewGuid():N}"[..24], scopes = ShopperScopes, platformProfile = profile });
+            new { name = $"ucp bound {Guid.NewGuid():N}"[..24], scopes = scopes ?? ShopperScopes, platformProfile = profile });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
