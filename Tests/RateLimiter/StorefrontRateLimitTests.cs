@@ -25,6 +25,18 @@ public sealed class StorefrontRateLimitTests(PlatformFixture platform)
         ];
         using var storefront = platform.CreateClient("storefrontapi");
 
+        // Each key once on each replica first: the burst then measures the limit, not fifty cold verifications at once
+        // against the KeyService (on a loaded CI machine a few of those outran the request-path deadline: 503).
+        const int warmUps = 4;
+        foreach (var key in new[] { keys[0], keys[0], keys[1], keys[1] })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, MePath);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", "198.51.100.200");
+            using var response = await storefront.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
         var agents = Enumerable.Range(0, 50).Select(async agent =>
         {
             var statuses = new List<HttpStatusCode>();
@@ -43,6 +55,6 @@ public sealed class StorefrontRateLimitTests(PlatformFixture platform)
         var statuses = (await Task.WhenAll(agents)).SelectMany(s => s).ToList();
 
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"Unexpected {s}"));
-        Assert.InRange(statuses.Count(s => s == HttpStatusCode.OK), limit - limit / 100, limit + limit / 100);
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.OK), limit - warmUps - limit / 100, limit - warmUps + limit / 100);
     }
 }
