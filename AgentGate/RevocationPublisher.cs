@@ -21,8 +21,10 @@ public sealed partial class RevocationPublisher(IConnectionMultiplexer redis, IL
     public async Task PublishAsync(string marker)
     {
         var db = redis.GetDatabase();
-        await SetMarkerAsync(db, marker);
-        await db.PublishAsync(RedisChannel.Literal(RevocationSignals.Channel), marker);
+        // Sent together, in this order, on one connection: one round trip, and Redis sets the marker before the message.
+        var set = SetMarkerAsync(db, marker);
+        var publish = db.PublishAsync(RedisChannel.Literal(RevocationSignals.Channel), marker);
+        await Task.WhenAll(set, publish);
         LogMarkerSet(logger, marker);
     }
 
@@ -33,12 +35,9 @@ public sealed partial class RevocationPublisher(IConnectionMultiplexer redis, IL
     public async Task ApiKeySecretsRevokedAsync(Guid keyId, IReadOnlyCollection<Guid> secretIds)
     {
         var db = redis.GetDatabase();
-        foreach (var secretId in secretIds)
-        {
-            await SetMarkerAsync(db, RevocationSignals.ApiKeySecret(secretId.ToString()));
-        }
-
-        await db.PublishAsync(RedisChannel.Literal(RevocationSignals.Channel), RevocationSignals.ApiKey(keyId.ToString()));
+        var sets = secretIds.Select(secretId => SetMarkerAsync(db, RevocationSignals.ApiKeySecret(secretId.ToString()))).ToList();
+        var publish = db.PublishAsync(RedisChannel.Literal(RevocationSignals.Channel), RevocationSignals.ApiKey(keyId.ToString()));
+        await Task.WhenAll([.. sets, publish]);
     }
 
     /// <summary>

@@ -74,12 +74,9 @@ public sealed class MachineClientService(
             return MachineClientChange.Refused($"Unknown scopes: {string.Join(", ", unknown)}.");
         }
 
-        var profile = string.IsNullOrWhiteSpace(platformProfile) ? null : PlatformProfiles.Canonical(platformProfile);
-        if (profile is null && !string.IsNullOrWhiteSpace(platformProfile))
+        if (!PlatformProfiles.TryReadOptional(platformProfile, out var profile))
         {
-            // The KeyService's words for the same check on an API key.
-            return MachineClientChange.Refused(
-                $"The platform profile must be an absolute https URL of at most {PlatformProfiles.MaxLength} characters, e.g. https://agent.example/.well-known/ucp.");
+            return MachineClientChange.Refused(PlatformProfiles.InvalidReason);
         }
 
         // Nobody hands out more than their role allows.

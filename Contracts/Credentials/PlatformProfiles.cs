@@ -20,6 +20,20 @@ public static class PlatformProfiles
             ? profile.AbsoluteUri
             : null;
 
+    /// <summary>Why a profile given for a credential was refused: the one wording of every form and API that takes one.</summary>
+    public static readonly string InvalidReason =
+        $"The platform profile must be an absolute https URL of at most {MaxLength} characters, e.g. https://agent.example/.well-known/ucp.";
+
+    /// <summary>
+    /// Reads an optional profile as given for a new credential: none (null or blank) binds nothing; anything else must
+    /// be <see cref="Canonical"/>. False when it is given but not a profile URL (<see cref="InvalidReason"/>).
+    /// </summary>
+    public static bool TryReadOptional(string? given, out string? canonical)
+    {
+        canonical = string.IsNullOrWhiteSpace(given) ? null : Canonical(given);
+        return canonical is not null || string.IsNullOrWhiteSpace(given);
+    }
+
     /// <summary>Whether a credential bound to <paramref name="bound"/> (null: not bound) may not act for <paramref name="presented"/> (canonical).</summary>
     public static bool Conflicts(string? bound, string presented) =>
         bound is not null && !string.Equals(bound, presented, StringComparison.Ordinal);

@@ -94,11 +94,9 @@ public static partial class ApiKeysApi
             errors["scopes"] = ["At least one scope is required."];
         }
 
-        var platformProfile = string.IsNullOrWhiteSpace(request.PlatformProfile) ? null : PlatformProfiles.Canonical(request.PlatformProfile);
-        if (platformProfile is null && !string.IsNullOrWhiteSpace(request.PlatformProfile))
+        if (!PlatformProfiles.TryReadOptional(request.PlatformProfile, out var platformProfile))
         {
-            errors["platformProfile"] =
-                [$"The platform profile must be an absolute https URL of at most {PlatformProfiles.MaxLength} characters, e.g. https://agent.example/.well-known/ucp."];
+            errors["platformProfile"] = [PlatformProfiles.InvalidReason];
         }
         else if (actor!.PlatformProfile is { } bound)
         {

@@ -180,8 +180,7 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
         await person.Page.CheckAsync($"input[name=scopes][value='{ScopeCatalogue.ReadContent}']");
         await person.Page.FillAsync("input[name=platformProfile]", "http://agent.example/.well-known/ucp");
         await person.Page.Locator("form:has(input[name=name]) [type=submit]").ClickAsync();
-        Assert.Contains("absolute https URL", await person.Page.Locator("[role=alert]").InnerTextAsync());
-        Assert.Equal(0, await person.Page.Locator($"tr:has-text('{refusedName}')").CountAsync());
+        await AssertProfileRefusedOnFormAsync(person, refusedName);
     }
 
     [Fact]
@@ -224,8 +223,7 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
         // url check lets an http URL through).
         var refusedName = $"ucp http {Guid.NewGuid():N}"[..20];
         await MachineClientSteps.SubmitCreateFormAsync(person, refusedName, [ScopeCatalogue.ReadContent], "http://agent.example/.well-known/ucp");
-        Assert.Contains("absolute https URL", await person.Page.Locator("[role=alert]").InnerTextAsync());
-        Assert.Equal(0, await person.Page.Locator($"tr:has-text('{refusedName}')").CountAsync());
+        await AssertProfileRefusedOnFormAsync(person, refusedName);
     }
 
     [Fact]
@@ -263,6 +261,13 @@ public sealed class UcpIdentityBindingTests(PlatformFixture platform)
             Assert.Contains(OtherProfile, error.GetProperty("content").GetString());
             Assert.DoesNotContain("bound-agent", error.GetProperty("content").GetString(), StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    /// <summary>The dashboard's form named why it refused the profile, and the list has no row of <paramref name="name"/>.</summary>
+    private static async Task AssertProfileRefusedOnFormAsync(BrowserPerson person, string name)
+    {
+        Assert.Contains("absolute https URL", await person.Page.Locator("[role=alert]").InnerTextAsync());
+        Assert.Equal(0, await person.Page.Locator($"tr:has-text('{name}')").CountAsync());
     }
 
     /// <summary>The platform profile a dashboard list shows in the row of <paramref name="name"/>.</summary>
