@@ -3,10 +3,13 @@ using AlyAspire.Shared.Credentials;
 using AlyAspire.Shared.Development;
 using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Scopes;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace AlyAspire.AppHost.Hosting;
 
@@ -80,7 +83,7 @@ public static class DashboardCommands
             {
                 using var http = await ServiceClientAsync(storefrontApi, dashboardCredential, context.CancellationToken);
                 using var response = await http.PostAsync(ResetDemoStorePath, null, context.CancellationToken);
-                if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                if (response.StatusCode == HttpStatusCode.NotFound)
                 {
                     return CommandResults.Failure("The StorefrontApi resets its demo data in the Development environment only.");
                 }
@@ -134,9 +137,26 @@ public static class DashboardCommands
     private static ResourceCommandState RunningOnly(UpdateCommandStateContext context) =>
         context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
+    /// <summary>
+    /// A service answers 503 with Retry-After when a store it needs is not answering in time (on a loaded machine, a
+    /// cold connection can miss the deadline); a person's click waits that out a few times rather than failing. A 503
+    /// means the change did not commit, so repeating a create is safe.
+    /// </summary>
+    private static readonly ResiliencePipeline<HttpResponseMessage> RetryUnavailable = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 4,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = TimeSpan.FromSeconds(1),
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.ServiceUnavailable),
+        })
+        .Build();
+
     private static async Task<HttpClient> ServiceClientAsync(IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource> credential, CancellationToken ct)
     {
-        var http = new HttpClient { BaseAddress = new Uri(service.GetEndpoint("http").Url), Timeout = CallTimeout };
+        var handler = new ResilienceHandler(RetryUnavailable) { InnerHandler = new SocketsHttpHandler() };
+        var http = new HttpClient(handler) { BaseAddress = new Uri(service.GetEndpoint("http").Url), Timeout = CallTimeout };
         http.DefaultRequestHeaders.Add(InternalServiceAuthentication.HeaderName, await credential.Resource.GetValueAsync(ct));
         return http;
     }
