@@ -18,6 +18,7 @@ using AlyAspire.Shared.Usage;
 using AlyAspire.AuthServer.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
@@ -87,6 +88,8 @@ internal static class Extensions
         services.AddSingleton<RevocationPublisher>();
         services.AddSingleton<ClientSecretVerificationCache>();
         services.AddSingleton<DiscoveryDocumentCache>();
+        services.AddSingleton<IntrospectionResponseCache>();
+        services.TryAddSingleton<RevocationMarkers>();
         services.AddScoped<MachineClientService>();
         services.AddApiKeyClient();
         // Persons act on keys through assertions the KeyService verifies; revoked grants take their agents' keys along.
@@ -195,6 +198,8 @@ internal static class Extensions
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .AddEventHandler(DiscoveryDocumentCache.Serve.Descriptor)
                     .AddEventHandler(DiscoveryDocumentCache.Store.Descriptor)
+                    .AddEventHandler(IntrospectionResponseCache.Serve.Descriptor)
+                    .AddEventHandler(IntrospectionResponseCache.Store.Descriptor)
                     .AddEventHandler(ClientMetadataDocumentHandler.Descriptor)
                     .RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(IntrospectionCallerHandler.Descriptor)

@@ -144,6 +144,57 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_remembered_introspection_answer_is_the_first_answer_for_the_right_secret_only_and_ends_with_the_token()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, tokens) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        var secret = await platform.GetSecretAsync("introspection-client-secret");
+        using var http = platform.CreateClient("authserver");
+
+        // The first answer is OpenIddict's; the second (HTTP Basic this time) is the remembered one, and says the same.
+        var first = await AuthServerSteps.IntrospectAsync(platform, accessToken);
+        Assert.True(AuthServerSteps.IsActive(first));
+        var (status, second) = await IntrospectAsync(http, accessToken, Basic("storefrontapi", secret));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(first.ToString(), second.ToString());
+
+        // A wrong secret, or two ways of client authentication at once, are refused as before.
+        (status, var refused) = await IntrospectAsync(http, accessToken, Basic("storefrontapi", secret + "x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", refused.GetProperty("error").GetString());
+        (status, refused) = await IntrospectAsync(http, accessToken, Basic("storefrontapi", secret), ("client_secret", secret));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_request", refused.GetProperty("error").GetString());
+
+        // Revoked: the next introspection, by either form of authentication, is inactive.
+        using var revoke = await http.PostAsync("/oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = accessToken, ["token_type_hint"] = "access_token", ["client_id"] = clientId,
+        }));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        (status, var after) = await IntrospectAsync(http, accessToken, Basic("storefrontapi", secret));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(AuthServerSteps.IsActive(after));
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, accessToken)));
+    }
+
+    private static System.Net.Http.Headers.AuthenticationHeaderValue Basic(string clientId, string secret) =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> IntrospectAsync(
+        HttpClient http, string token, System.Net.Http.Headers.AuthenticationHeaderValue client, params (string Name, string Value)[] extra)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/introspect")
+        {
+            Content = new FormUrlEncodedContent([new("token", token), .. extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]),
+        };
+        request.Headers.Authorization = client;
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    [Fact]
     public async Task Resource_indicators_set_the_audience_and_unknown_resources_are_refused()
     {
         var mcp = platform.Endpoint("storefrontapi").AbsoluteUri.TrimEnd('/') + "/mcp";

@@ -1,0 +1,213 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AlyAspire.AgentGate;
+using AlyAspire.Shared.Credentials;
+using Microsoft.AspNetCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using StackExchange.Redis;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace AlyAspire.AuthServer.OAuth;
+
+/// <summary>
+/// Active introspection answers for the platform's resource servers, kept for a short while so a token that several
+/// resource-server instances (or one, after its own cache dropped it) ask about again costs neither PostgreSQL nor
+/// OpenIddict's pipeline. The rules are those of the resource servers' own caches (<see cref="RevocationMarkers"/>):
+/// an entry lives at most <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the token's expiry, and
+/// every hit is answered only after one Redis <c>EXISTS</c> finds neither the token's nor its authorization's
+/// revocation marker; a marker, or a Redis that cannot answer, sends the request through OpenIddict as if nothing
+/// were cached. The issuers set those markers before a revocation, a member's removal or a client's deletion returns.
+/// </summary>
+/// <remarks>
+/// Only requests this cache can authenticate itself are served: a resource server presenting exactly its configured
+/// introspection secret (the value the seed writes to authdb; compared by SHA-256 in constant time), by HTTP Basic or
+/// in the form, with nothing OpenIddict would refuse (two ways of client authentication, repeated parameters). Every
+/// other request, and every miss, is OpenIddict's. Entries are keyed by the caller and a SHA-256 of the token, so no
+/// token is kept; only active answers are stored, by <see cref="Store"/>, for requests <see cref="Serve"/> authenticated.
+/// </remarks>
+public sealed class IntrospectionResponseCache : IDisposable
+{
+    private const int Capacity = 20_000;
+    private const string PendingEntryItem = "aly:introspection-cache-entry";
+
+    private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = Capacity });
+    private readonly FrozenDictionary<string, byte[]> _resourceServerSecretHashes;
+    private readonly TimeProvider _time;
+
+    public IntrospectionResponseCache(IOptions<OAuthServerOptions> options, IConfiguration configuration, TimeProvider time)
+    {
+        _time = time;
+        _resourceServerSecretHashes = options.Value.ResourceServerClients
+            .Select(clientId => (clientId, secret: configuration[OAuthServerOptions.ResourceServerSecretKey(clientId)]))
+            .Where(c => !string.IsNullOrEmpty(c.secret))
+            .ToFrozenDictionary(c => c.clientId, c => SHA256.HashData(Encoding.UTF8.GetBytes(c.secret!)), StringComparer.Ordinal);
+    }
+
+    private sealed record Entry(byte[] Body, RedisKey[] Markers);
+
+    /// <summary>The resource server that authenticated with its configured secret, or null (then OpenIddict decides).</summary>
+    private string? AuthenticatedResourceServer(HttpRequest request, IFormCollection form)
+    {
+        string? clientId, secret;
+        var fromForm = form.ContainsKey(Parameters.ClientId) || form.ContainsKey(Parameters.ClientSecret) || form.ContainsKey(Parameters.ClientAssertion);
+        if (request.Headers.Authorization is [{ } authorization] && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (fromForm || !TryReadBasic(authorization.AsSpan(6).Trim(), out clientId, out secret))
+            {
+                return null;
+            }
+        }
+        else if (request.Headers.Authorization.Count == 0 && form[Parameters.ClientId] is [{ } postedId] && form[Parameters.ClientSecret] is [{ } postedSecret]
+                 && !form.ContainsKey(Parameters.ClientAssertion))
+        {
+            (clientId, secret) = (postedId, postedSecret);
+        }
+        else
+        {
+            return null;
+        }
+
+        if (!_resourceServerSecretHashes.TryGetValue(clientId, out var expected))
+        {
+            return null;
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        return CryptographicOperations.FixedTimeEquals(presented, expected) ? clientId : null;
+    }
+
+    /// <summary>RFC 6749 §2.3.1: the id and the secret are form-encoded, then joined by a colon and base64-encoded.</summary>
+    private static bool TryReadBasic(ReadOnlySpan<char> parameter, out string clientId, out string secret)
+    {
+        (clientId, secret) = ("", "");
+        var buffer = new byte[(parameter.Length * 3 + 3) / 4];
+        if (!Convert.TryFromBase64Chars(parameter, buffer, out var written))
+        {
+            return false;
+        }
+
+        var credentials = Encoding.UTF8.GetString(buffer, 0, written);
+        var colon = credentials.IndexOf(':');
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        clientId = Uri.UnescapeDataString(credentials[..colon].Replace('+', ' '));
+        secret = Uri.UnescapeDataString(credentials[(colon + 1)..].Replace('+', ' '));
+        return true;
+    }
+
+    private static string KeyOf(string caller, string token) => caller + "\n" + RevocationMarkers.CacheKeyFor(token);
+
+    /// <summary>Answers a resource server's introspection from a stored answer, once Redis has found no revocation marker for it.</summary>
+    public sealed class Serve(IntrospectionResponseCache cache, RevocationMarkers markers) : IOpenIddictServerHandler<ProcessRequestContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessRequestContext>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireIntrospectionRequest>()
+                .UseSingletonHandler<Serve>()
+                .SetOrder(OpenIddictServerHandlers.Introspection.ExtractIntrospectionRequest.Descriptor.Order - 500)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public async ValueTask HandleAsync(ProcessRequestContext context)
+        {
+            var request = context.Transaction.GetHttpRequest();
+            if (request is null || !HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
+            {
+                return;
+            }
+
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(context.CancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
+            {
+                return; // OpenIddict refuses an unreadable form in its own words.
+            }
+
+            if (form[Parameters.Token] is not [{ Length: > 0 } token] || cache.AuthenticatedResourceServer(request, form) is not { } caller)
+            {
+                return;
+            }
+
+            var key = KeyOf(caller, token);
+            request.HttpContext.Items[PendingEntryItem] = key;
+            if (!cache._answers.TryGetValue(key, out Entry? entry) || entry is null)
+            {
+                return;
+            }
+
+            if (await markers.AnyExistsAsync(entry.Markers, context.CancellationToken) != false)
+            {
+                // Revoked, or Redis cannot say: OpenIddict answers from authdb (and stores again what is still active).
+                cache._answers.Remove(key);
+                return;
+            }
+
+            var response = request.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json;charset=UTF-8";
+            response.Headers.CacheControl = "no-store";
+            response.Headers.Pragma = "no-cache";
+            response.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
+            response.ContentLength = entry.Body.Length;
+            await response.Body.WriteAsync(entry.Body, context.CancellationToken);
+            context.HandleRequest();
+        }
+    }
+
+    /// <summary>Keeps an active answer OpenIddict just gave to a request <see cref="Serve"/> authenticated, serialized as OpenIddict serializes it.</summary>
+    public sealed class Store(IntrospectionResponseCache cache, RevocationMarkers markers) : IOpenIddictServerHandler<ApplyIntrospectionResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>()
+                .UseSingletonHandler<Store>()
+                .SetOrder(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<ApplyIntrospectionResponseContext>.Descriptor.Order - 1)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public ValueTask HandleAsync(ApplyIntrospectionResponseContext context)
+        {
+            if (!string.IsNullOrEmpty(context.Error) || context.Transaction.Response is not { } answer
+                || context.Transaction.GetHttpRequest()?.HttpContext.Items[PendingEntryItem] is not string key
+                || (bool?)answer[Claims.Active] != true || (string?)answer[Claims.JwtId] is not { Length: > 0 } tokenId
+                || (long?)answer[Claims.ExpiresAt] is not { } expiresAt || !markers.CanCheck)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            var lifetime = RevocationMarkers.CacheLifetime(cache._time.GetUtcNow(), DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+            if (lifetime <= TimeSpan.Zero)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            RedisKey[] revocationMarkers = (string?)answer[OAuthTokenVerifier.AuthorizationIdClaim] is { Length: > 0 } authorizationId
+                ? [RevocationSignals.OAuthToken(tokenId), RevocationSignals.OAuthAuthorization(authorizationId)]
+                : [RevocationSignals.OAuthToken(tokenId)];
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true }))
+            {
+                answer.WriteTo(writer);
+            }
+
+            cache._answers.Set(key, new Entry(stream.ToArray(), revocationMarkers),
+                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    public void Dispose() => _answers.Dispose();
+}
