@@ -23,8 +23,9 @@ namespace AlyAspire.AuthServer.OAuth;
 /// OpenIddict's pipeline. The rules are those of the resource servers' own caches (<see cref="RevocationMarkers"/>):
 /// an entry lives at most <see cref="RevocationSignals.MaxCacheLifetime"/> and never past the token's expiry, and
 /// every hit is answered only after one Redis <c>EXISTS</c> finds neither the token's nor its authorization's
-/// revocation marker; a marker, or a Redis that cannot answer, sends the request through OpenIddict as if nothing
-/// were cached. The issuers set those markers before a revocation, a member's removal or a client's deletion returns.
+/// revocation marker; a marker sends the request through OpenIddict as if nothing were cached, and a Redis that cannot
+/// answer (or a lost connection to it) empties the cache, since a marker may then wait in the outbox. The issuers set
+/// those markers before a revocation, a member's removal or a client's deletion returns.
 /// </summary>
 /// <remarks>
 /// Only requests this cache can authenticate itself are served: a resource server presenting exactly its configured
@@ -42,9 +43,12 @@ public sealed class IntrospectionResponseCache : IDisposable
     private readonly FrozenDictionary<string, byte[]> _resourceServerSecretHashes;
     private readonly TimeProvider _time;
 
-    public IntrospectionResponseCache(IOptions<OAuthServerOptions> options, IConfiguration configuration, TimeProvider time)
+    public IntrospectionResponseCache(IOptions<OAuthServerOptions> options, IConfiguration configuration, TimeProvider time, IConnectionMultiplexer redis)
     {
         _time = time;
+        // Markers set while this instance was cut off from Redis must not be overlooked by what it remembered before.
+        redis.ConnectionFailed += (_, _) => _answers.Clear();
+        redis.ConnectionRestored += (_, _) => _answers.Clear();
         _resourceServerSecretHashes = options.Value.ResourceServerClients
             .Select(clientId => (clientId, secret: configuration[OAuthServerOptions.ResourceServerSecretKey(clientId)]))
             .Where(c => !string.IsNullOrEmpty(c.secret))
@@ -149,11 +153,17 @@ public sealed class IntrospectionResponseCache : IDisposable
                 return;
             }
 
-            if (await markers.AnyExistsAsync(entry.Markers, context.CancellationToken) != false)
+            switch (await markers.AnyExistsAsync(entry.Markers, context.CancellationToken))
             {
-                // Revoked, or Redis cannot say: OpenIddict answers from authdb (and stores again what is still active).
-                cache._answers.Remove(key);
-                return;
+                case true:
+                    // Revoked: OpenIddict answers from authdb.
+                    cache._answers.Remove(key);
+                    return;
+                case null:
+                    // Redis cannot say, and a marker set while it could not may still wait in the outbox: nothing kept
+                    // so far is trusted again; OpenIddict answers (its membership check included) until Redis is back.
+                    cache._answers.Clear();
+                    return;
             }
 
             var response = request.HttpContext.Response;

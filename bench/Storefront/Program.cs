@@ -1,11 +1,13 @@
 using System.Globalization;
 using AlyAspire.Bench.Storefront;
+using static AlyAspire.Bench.Storefront.LoadRun;
 
 // GET …/merchant/orders through the doors of the same store, in one run, interleaved round by round: the gated
 // StorefrontApi with an API key and with an OAuth token, the ungated instance (Benchmark:DisableAgentGate), and, to
 // attribute the cost, the gate without the rate limits (Benchmark:DisableRateLimits) and the gated path with every
 // request decided by the RateLimiter (RateLimits:Leases:Enabled=false).
 //   dotnet run -c Release --project bench/Storefront -- [--rounds 3] [--seconds 15] [--warmup 5] [--concurrency 16]
+// --hot-path: instead, the gated GET …/merchant/me against /alive of the same instance (HotPath).
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 15);
 var warmup = Option("--warmup", 5);
@@ -24,6 +26,12 @@ var concurrency = Option("--concurrency", 16);
 Console.WriteLine($"Starting the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
 await using var stack = await BenchStack.StartAsync(settings);
 await BenchCredentials.RaiseWorkspaceLimitsAsync(stack);
+if (args.Contains("--hot-path"))
+{
+    await HotPath.RunAsync(stack, rounds, seconds, warmup, concurrency);
+    return;
+}
+
 var scenarios = new[]
 {
     new Scenario("ungated (gate and limits off)", stack.Endpoint(BenchStack.Ungated), null),
@@ -74,10 +82,4 @@ int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-}
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
