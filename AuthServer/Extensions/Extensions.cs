@@ -88,6 +88,7 @@ internal static class Extensions
         services.AddSingleton<RevocationPublisher>();
         services.AddSingleton<ClientSecretVerificationCache>();
         services.AddSingleton<DiscoveryDocumentCache>();
+        services.AddSingleton<ResourceServerCredentials>();
         services.AddSingleton<IntrospectionResponseCache>();
         services.TryAddSingleton<RevocationMarkers>();
         services.AddScoped<MachineClientService>();

@@ -1,13 +1,9 @@
-using System.Collections.Frozen;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AlyAspire.AgentGate;
 using AlyAspire.Shared.Credentials;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -28,10 +24,8 @@ namespace AlyAspire.AuthServer.OAuth;
 /// those markers before a revocation, a member's removal or a client's deletion returns.
 /// </summary>
 /// <remarks>
-/// Only requests this cache can authenticate itself are served: a resource server presenting exactly its configured
-/// introspection secret (the value the seed writes to authdb; compared by SHA-256 in constant time), by HTTP Basic or
-/// in the form, with nothing OpenIddict would refuse (two ways of client authentication, repeated parameters). Every
-/// other request, and every miss, is OpenIddict's. Entries are keyed by the caller and a SHA-256 of the token, so no
+/// Only requests <see cref="ResourceServerCredentials"/> authenticates are served: a resource server presenting exactly
+/// its configured introspection secret. Every other request, and every miss, is OpenIddict's. Entries are keyed by the caller and a SHA-256 of the token, so no
 /// token is kept; only active answers are stored, by <see cref="Store"/>, for requests <see cref="Serve"/> authenticated.
 /// </remarks>
 public sealed class IntrospectionResponseCache : IDisposable
@@ -40,80 +34,23 @@ public sealed class IntrospectionResponseCache : IDisposable
     private const string PendingEntryItem = "aly:introspection-cache-entry";
 
     private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = Capacity });
-    private readonly FrozenDictionary<string, byte[]> _resourceServerSecretHashes;
     private readonly TimeProvider _time;
 
-    public IntrospectionResponseCache(IOptions<OAuthServerOptions> options, IConfiguration configuration, TimeProvider time, IConnectionMultiplexer redis)
+    public IntrospectionResponseCache(TimeProvider time, IConnectionMultiplexer redis)
     {
         _time = time;
         // Markers set while this instance was cut off from Redis must not be overlooked by what it remembered before.
         redis.ConnectionFailed += (_, _) => _answers.Clear();
         redis.ConnectionRestored += (_, _) => _answers.Clear();
-        _resourceServerSecretHashes = options.Value.ResourceServerClients
-            .Select(clientId => (clientId, secret: configuration[OAuthServerOptions.ResourceServerSecretKey(clientId)]))
-            .Where(c => !string.IsNullOrEmpty(c.secret))
-            .ToFrozenDictionary(c => c.clientId, c => SHA256.HashData(Encoding.UTF8.GetBytes(c.secret!)), StringComparer.Ordinal);
     }
 
     private sealed record Entry(byte[] Body, RedisKey[] Markers);
 
-    /// <summary>The resource server that authenticated with its configured secret, or null (then OpenIddict decides).</summary>
-    private string? AuthenticatedResourceServer(HttpRequest request, IFormCollection form)
-    {
-        string? clientId, secret;
-        var fromForm = form.ContainsKey(Parameters.ClientId) || form.ContainsKey(Parameters.ClientSecret) || form.ContainsKey(Parameters.ClientAssertion);
-        if (request.Headers.Authorization is [{ } authorization] && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            if (fromForm || !TryReadBasic(authorization.AsSpan(6).Trim(), out clientId, out secret))
-            {
-                return null;
-            }
-        }
-        else if (request.Headers.Authorization.Count == 0 && form[Parameters.ClientId] is [{ } postedId] && form[Parameters.ClientSecret] is [{ } postedSecret]
-                 && !form.ContainsKey(Parameters.ClientAssertion))
-        {
-            (clientId, secret) = (postedId, postedSecret);
-        }
-        else
-        {
-            return null;
-        }
-
-        if (!_resourceServerSecretHashes.TryGetValue(clientId, out var expected))
-        {
-            return null;
-        }
-
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        return CryptographicOperations.FixedTimeEquals(presented, expected) ? clientId : null;
-    }
-
-    /// <summary>RFC 6749 §2.3.1: the id and the secret are form-encoded, then joined by a colon and base64-encoded.</summary>
-    private static bool TryReadBasic(ReadOnlySpan<char> parameter, out string clientId, out string secret)
-    {
-        (clientId, secret) = ("", "");
-        var buffer = new byte[(parameter.Length * 3 + 3) / 4];
-        if (!Convert.TryFromBase64Chars(parameter, buffer, out var written))
-        {
-            return false;
-        }
-
-        var credentials = Encoding.UTF8.GetString(buffer, 0, written);
-        var colon = credentials.IndexOf(':');
-        if (colon <= 0)
-        {
-            return false;
-        }
-
-        clientId = Uri.UnescapeDataString(credentials[..colon].Replace('+', ' '));
-        secret = Uri.UnescapeDataString(credentials[(colon + 1)..].Replace('+', ' '));
-        return true;
-    }
-
     private static string KeyOf(string caller, string token) => caller + "\n" + RevocationMarkers.CacheKeyFor(token);
 
     /// <summary>Answers a resource server's introspection from a stored answer, once Redis has found no revocation marker for it.</summary>
-    public sealed class Serve(IntrospectionResponseCache cache, RevocationMarkers markers) : IOpenIddictServerHandler<ProcessRequestContext>
+    public sealed class Serve(IntrospectionResponseCache cache, ResourceServerCredentials resourceServers, RevocationMarkers markers)
+        : IOpenIddictServerHandler<ProcessRequestContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessRequestContext>()
@@ -141,7 +78,7 @@ public sealed class IntrospectionResponseCache : IDisposable
                 return; // OpenIddict refuses an unreadable form in its own words.
             }
 
-            if (form[Parameters.Token] is not [{ Length: > 0 } token] || cache.AuthenticatedResourceServer(request, form) is not { } caller)
+            if (form[Parameters.Token] is not [{ Length: > 0 } token] || resourceServers.Authenticate(request, form) is not { } caller)
             {
                 return;
             }

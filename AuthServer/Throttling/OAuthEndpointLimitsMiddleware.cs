@@ -20,7 +20,8 @@ namespace AlyAspire.AuthServer.Throttling;
 /// would need a redirect URI that has not been validated yet).
 /// </summary>
 internal sealed class OAuthEndpointLimitsMiddleware(
-    RequestDelegate next, SharedWindowCounters counters, IOptions<ThrottlingOptions> throttling, IOptions<OAuthServerOptions> oauth)
+    RequestDelegate next, SharedWindowCounters counters, ResourceServerCredentials resourceServers,
+    IOptions<ThrottlingOptions> throttling, IOptions<OAuthServerOptions> oauth)
 {
     private enum Surface { Json, Page }
 
@@ -30,6 +31,12 @@ internal sealed class OAuthEndpointLimitsMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         if (Match(context.Request.Path) is not { } endpoint)
+        {
+            await next(context);
+            return;
+        }
+
+        if (endpoint.Name == "introspect" && await IsPlatformResourceServerAsync(context))
         {
             await next(context);
             return;
@@ -72,7 +79,29 @@ internal sealed class OAuthEndpointLimitsMiddleware(
         };
     }
 
-    /// <summary>The platform's resource servers introspect under a public client id: limited per address only.</summary>
+    /// <summary>
+    /// The platform's own resource servers, proven by their configured secret, are not limited: they introspect every
+    /// token their agents bring, and an address limit would throttle the platform's own traffic. A wrong secret under
+    /// their client id is counted per address like any other guess.
+    /// </summary>
+    private async ValueTask<bool> IsPlatformResourceServerAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
+        {
+            return false;
+        }
+
+        try
+        {
+            return resourceServers.Authenticate(context.Request, await context.Request.ReadFormAsync(context.RequestAborted)) is not null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The platform's resource servers introspect under a public client id: not limited per client.</summary>
     private bool IsExempt(LimitedEndpoint endpoint, string clientId) =>
         endpoint.Name == "introspect" && oauth.Value.ResourceServerClients.Contains(clientId, StringComparer.Ordinal);
 

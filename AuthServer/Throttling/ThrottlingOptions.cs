@@ -34,8 +34,9 @@ public sealed class ThrottlingOptions
 
     /// <summary>
     /// <c>/oauth/introspect</c>: asked by resource servers on every token they have not cached. The platform's own
-    /// resource servers (<c>OAuth:ResourceServerClients</c>) are limited per address only: their client id is public,
-    /// and anyone could otherwise use up their budget with it.
+    /// resource servers (<c>OAuth:ResourceServerClients</c>) presenting their configured secret are not limited; a
+    /// request under their client id without it counts per address only: their client id is public, and anyone could
+    /// otherwise use up their budget with it.
     /// </summary>
     public OAuthEndpointLimit Introspection { get; set; } = new() { PerAddress = 3000, PerClient = 3000 };
 

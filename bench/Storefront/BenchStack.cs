@@ -40,6 +40,9 @@ internal sealed class BenchStack : IAsyncDisposable
         // The extra instances are StorefrontApis too: they present the StorefrontApi's own credentials.
         var keyServiceCredential = Existing<ParameterResource>(ServiceCredentialExtensions.Name("storefrontapi", "keyservice"));
         var rateLimiterCredential = Existing<ParameterResource>(ServiceCredentialExtensions.Name("storefrontapi", "ratelimiter"));
+        var authServerCredential = Existing<ParameterResource>(ServiceCredentialExtensions.Name("storefrontapi", "authserver"));
+        var storefront = Existing<ProjectResource>("storefrontapi");
+        var dashboardCredential = Existing<ParameterResource>("aspire-dashboard-to-storefrontapi-key");
         var introspectionSecret = Existing<ParameterResource>("introspection-client-secret");
         foreach (var (name, benchmarkSwitch, value) in new[]
         {
@@ -56,6 +59,10 @@ internal sealed class BenchStack : IAsyncDisposable
                 .WithReference(Existing<ProjectResource>("authserver"))
                 .WithEnvironment("Internal__Credentials__keyservice", keyServiceCredential)
                 .WithEnvironment("Internal__Credentials__ratelimiter", rateLimiterCredential)
+                .WithEnvironment("Internal__Credentials__authserver", authServerCredential)
+                .WithEnvironment("Internal__Callers__aspire-dashboard", dashboardCredential)
+                // The store's public URL, the audience its OAuth tokens name, is the StorefrontApi's.
+                .WithEnvironment("Storefront__PublicBaseUrl", storefront.GetEndpoint("http"))
                 .WithEnvironment("Introspection__ClientSecret", introspectionSecret)
                 .WithEnvironment(benchmarkSwitch, value)
                 .WaitFor(Existing<ProjectResource>("storefrontapi")) // migrations and seed are done by then
