@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -43,11 +41,7 @@ public sealed class DiscoveryDocumentCache
                 return;
             }
 
-            var response = request.HttpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json;charset=UTF-8";
-            response.ContentLength = document.Length;
-            await response.Body.WriteAsync(document, context.CancellationToken);
+            await OpenIddictJsonDocuments.WriteAsync(request.HttpContext.Response, document, context.CancellationToken);
             context.HandleRequest();
         }
     }
@@ -70,13 +64,7 @@ public sealed class DiscoveryDocumentCache
                 return ValueTask.CompletedTask;
             }
 
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true }))
-            {
-                document.WriteTo(writer);
-            }
-
-            cache._documents.TryAdd(key, stream.ToArray());
+            cache._documents.TryAdd(key, OpenIddictJsonDocuments.Serialize(document));
             return ValueTask.CompletedTask;
         }
     }

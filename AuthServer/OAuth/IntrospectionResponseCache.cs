@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using AlyAspire.AgentGate;
 using AlyAspire.Shared.Credentials;
 using Microsoft.AspNetCore;
@@ -25,8 +23,9 @@ namespace AlyAspire.AuthServer.OAuth;
 /// </summary>
 /// <remarks>
 /// Only requests <see cref="ResourceServerCredentials"/> authenticates are served: a resource server presenting exactly
-/// its configured introspection secret. Every other request, and every miss, is OpenIddict's. Entries are keyed by the caller and a SHA-256 of the token, so no
-/// token is kept; only active answers are stored, by <see cref="Store"/>, for requests <see cref="Serve"/> authenticated.
+/// its configured introspection secret. Every other request, and every miss, is OpenIddict's. Entries are keyed by the
+/// caller and a SHA-256 of the token, so no token is kept; only active answers are stored, by <see cref="Store"/>, for
+/// requests <see cref="Serve"/> authenticated.
 /// </remarks>
 public sealed class IntrospectionResponseCache : IDisposable
 {
@@ -62,23 +61,8 @@ public sealed class IntrospectionResponseCache : IDisposable
 
         public async ValueTask HandleAsync(ProcessRequestContext context)
         {
-            var request = context.Transaction.GetHttpRequest();
-            if (request is null || !HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
-            {
-                return;
-            }
-
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(context.CancellationToken);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
-            {
-                return; // OpenIddict refuses an unreadable form in its own words.
-            }
-
-            if (form[Parameters.Token] is not [{ Length: > 0 } token] || resourceServers.Authenticate(request, form) is not { } caller)
+            if (context.Transaction.GetHttpRequest() is not { } request || await resourceServers.AuthenticateAsync(request.HttpContext) is not { } caller
+                || request.Form[Parameters.Token] is not [{ Length: > 0 } token])
             {
                 return;
             }
@@ -104,13 +88,10 @@ public sealed class IntrospectionResponseCache : IDisposable
             }
 
             var response = request.HttpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json;charset=UTF-8";
             response.Headers.CacheControl = "no-store";
             response.Headers.Pragma = "no-cache";
             response.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
-            response.ContentLength = entry.Body.Length;
-            await response.Body.WriteAsync(entry.Body, context.CancellationToken);
+            await OpenIddictJsonDocuments.WriteAsync(response, entry.Body, context.CancellationToken);
             context.HandleRequest();
         }
     }
@@ -144,13 +125,7 @@ public sealed class IntrospectionResponseCache : IDisposable
             RedisKey[] revocationMarkers = (string?)answer[OAuthTokenVerifier.AuthorizationIdClaim] is { Length: > 0 } authorizationId
                 ? [RevocationSignals.OAuthToken(tokenId), RevocationSignals.OAuthAuthorization(authorizationId)]
                 : [RevocationSignals.OAuthToken(tokenId)];
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true }))
-            {
-                answer.WriteTo(writer);
-            }
-
-            cache._answers.Set(key, new Entry(stream.ToArray(), revocationMarkers),
+            cache._answers.Set(key, new Entry(OpenIddictJsonDocuments.Serialize(answer), revocationMarkers),
                 new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
             return ValueTask.CompletedTask;
         }

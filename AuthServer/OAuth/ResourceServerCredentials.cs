@@ -23,19 +23,51 @@ public sealed class ResourceServerCredentials
             .Where(c => !string.IsNullOrEmpty(c.secret))
             .ToFrozenDictionary(c => c.clientId, c => SHA256.HashData(Encoding.UTF8.GetBytes(c.secret!)), StringComparer.Ordinal);
 
-    /// <summary>The resource server that authenticated with its configured secret, or null (then OpenIddict decides).</summary>
-    public string? Authenticate(HttpRequest request, IFormCollection form)
+    private static readonly object AuthenticatedItem = new();
+
+    /// <summary>
+    /// The resource server that authenticated with its configured secret, or null (then OpenIddict decides). Worked
+    /// out once per request (the endpoint limits and the answer cache both ask) and remembered on the request.
+    /// </summary>
+    public async ValueTask<string?> AuthenticateAsync(HttpContext context)
     {
+        if (context.Items.TryGetValue(AuthenticatedItem, out var known))
+        {
+            return (string?)known;
+        }
+
+        var caller = await AuthenticateOnceAsync(context.Request);
+        context.Items[AuthenticatedItem] = caller;
+        return caller;
+    }
+
+    private async ValueTask<string?> AuthenticateOnceAsync(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
+        {
+            return null;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
+        {
+            return null; // OpenIddict refuses an unreadable form in its own words.
+        }
+
         string? clientId, secret;
         var fromForm = form.ContainsKey(Parameters.ClientId) || form.ContainsKey(Parameters.ClientSecret) || form.ContainsKey(Parameters.ClientAssertion);
-        if (request.Headers.Authorization is [{ } authorization] && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (request.Headers.Authorization.Count > 0)
         {
-            if (fromForm || !TryReadBasic(authorization.AsSpan(6).Trim(), out clientId, out secret))
+            if (fromForm || !TryReadBasic(request.Headers.Authorization, out clientId, out secret))
             {
                 return null;
             }
         }
-        else if (request.Headers.Authorization.Count == 0 && form[Parameters.ClientId] is [{ } postedId] && form[Parameters.ClientSecret] is [{ } postedSecret]
+        else if (form[Parameters.ClientId] is [{ } postedId] && form[Parameters.ClientSecret] is [{ } postedSecret]
                  && !form.ContainsKey(Parameters.ClientAssertion))
         {
             (clientId, secret) = (postedId, postedSecret);
@@ -54,10 +86,19 @@ public sealed class ResourceServerCredentials
         return CryptographicOperations.FixedTimeEquals(presented, expected) ? clientId : null;
     }
 
-    /// <summary>RFC 6749 §2.3.1: the id and the secret are form-encoded, then joined by a colon and base64-encoded.</summary>
-    private static bool TryReadBasic(ReadOnlySpan<char> parameter, out string clientId, out string secret)
+    /// <summary>
+    /// HTTP Basic client credentials (client_secret_basic). RFC 6749 §2.3.1: the id and the secret are form-encoded,
+    /// then joined by a colon and base64-encoded.
+    /// </summary>
+    public static bool TryReadBasic(Microsoft.Extensions.Primitives.StringValues authorization, out string clientId, out string secret)
     {
         (clientId, secret) = ("", "");
+        if (authorization is not [{ } header] || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var parameter = header.AsSpan(6).Trim();
         var buffer = new byte[(parameter.Length * 3 + 3) / 4];
         if (!Convert.TryFromBase64Chars(parameter, buffer, out var written))
         {

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using AlyAspire.AuthServer.OAuth;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
@@ -36,7 +34,9 @@ internal sealed class OAuthEndpointLimitsMiddleware(
             return;
         }
 
-        if (endpoint.Name == "introspect" && await IsPlatformResourceServerAsync(context))
+        // The platform's own resource servers, proven by their configured secret, are not limited: they introspect every
+        // token their agents bring. A wrong secret under their client id counts per address like any other guess.
+        if (endpoint.Name == "introspect" && await resourceServers.AuthenticateAsync(context) is not null)
         {
             await next(context);
             return;
@@ -79,28 +79,6 @@ internal sealed class OAuthEndpointLimitsMiddleware(
         };
     }
 
-    /// <summary>
-    /// The platform's own resource servers, proven by their configured secret, are not limited: they introspect every
-    /// token their agents bring, and an address limit would throttle the platform's own traffic. A wrong secret under
-    /// their client id is counted per address like any other guess.
-    /// </summary>
-    private async ValueTask<bool> IsPlatformResourceServerAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
-        {
-            return false;
-        }
-
-        try
-        {
-            return resourceServers.Authenticate(context.Request, await context.Request.ReadFormAsync(context.RequestAborted)) is not null;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>The platform's resource servers introspect under a public client id: not limited per client.</summary>
     private bool IsExempt(LimitedEndpoint endpoint, string clientId) =>
         endpoint.Name == "introspect" && oauth.Value.ResourceServerClients.Contains(clientId, StringComparer.Ordinal);
@@ -112,21 +90,9 @@ internal sealed class OAuthEndpointLimitsMiddleware(
     private static async ValueTask<string?> ClientIdAsync(HttpContext context)
     {
         var request = context.Request;
-        if (AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var authorization)
-            && authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && authorization.Parameter is { } parameter)
+        if (ResourceServerCredentials.TryReadBasic(request.Headers.Authorization, out var basicClientId, out _))
         {
-            try
-            {
-                var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
-                if (credentials.IndexOf(':') is > 0 and var colon)
-                {
-                    return Uri.UnescapeDataString(credentials[..colon]);
-                }
-            }
-            catch (FormatException)
-            {
-                // Not Basic credentials after all: OpenIddict answers that.
-            }
+            return basicClientId;
         }
 
         if (request.Query.TryGetValue("client_id", out var fromQuery) && fromQuery is [{ Length: > 0 } queried])

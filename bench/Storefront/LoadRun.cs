@@ -23,12 +23,7 @@ internal static class LoadRun
 
     public static async Task<RunResult> RunAsync(Scenario scenario, int round, int concurrency, TimeSpan warmup, TimeSpan duration)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = scenario.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (scenario.Bearer is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", scenario.Bearer);
-        }
+        using var client = ClientFor(scenario, concurrency);
 
         await ProbeAsync(client, scenario);
         await DriveAsync(client, scenario.Path, concurrency, warmup, latencies: null, failures: null);
@@ -77,12 +72,7 @@ internal static class LoadRun
     /// </summary>
     public static async Task<RunResult> PacedAsync(Scenario scenario, int round, int perSecond, TimeSpan warmup, TimeSpan duration)
     {
-        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = scenario.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (scenario.Bearer is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", scenario.Bearer);
-        }
+        using var client = ClientFor(scenario, int.MaxValue);
 
         await ProbeAsync(client, scenario);
         await PaceAsync(client, scenario.Path, perSecond, warmup);
@@ -119,6 +109,19 @@ internal static class LoadRun
             using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead);
             return (response.StatusCode == HttpStatusCode.OK, Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
         }
+    }
+
+    /// <summary>A client of the scenario's instance with its bearer, on at most <paramref name="connections"/> connections kept open.</summary>
+    private static HttpClient ClientFor(Scenario scenario, int connections)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = scenario.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (scenario.Bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", scenario.Bearer);
+        }
+
+        return client;
     }
 
     /// <summary>Fail fast if the scenario is misconfigured: every measured request must be a 200.</summary>
