@@ -53,7 +53,7 @@ internal static class Extensions
         // Merchant domain, shared by the REST API and the MCP tools.
         services.AddScoped<ActivityFeed>();
         services.AddSingleton<StoreProvisioning>();
-        services.AddTeamDirectory();
+        services.AddTeamService();
         services.AddScoped<StoreProvisioningFilter>();
         services.AddScoped<OrderService>();
         services.AddScoped<CatalogService>();

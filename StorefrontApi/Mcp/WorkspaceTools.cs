@@ -31,8 +31,25 @@ public sealed class WorkspaceTools
 
     [McpServerTool(Name = "list_team", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ManageTeam)]
     [Description("Lists the workspace's teammates and pending invitations.")]
-    public static async Task<IReadOnlyList<TeamMemberView>> ListTeam(TeamDirectory team, CancellationToken cancellationToken = default) =>
-        (await TeamApi.ListMembers(team, cancellationToken)).Value!;
+    public static Task<IReadOnlyList<TeamMemberView>> ListTeam(TeamService team, CancellationToken cancellationToken = default) =>
+        team.ListAsync(cancellationToken);
+
+    [McpServerTool(Name = "invite_teammate", Idempotent = false), Authorize(Policy = ScopeCatalogue.ManageTeam)]
+    [Description("Invites a person by e-mail as admin or member; the invitation is mailed and pending until accepted.")]
+    public static async Task<TeamMemberView> InviteTeammate(
+        TeamService team,
+        [Description("The person's e-mail address")] string email,
+        [Description("admin or member")] string role,
+        CancellationToken cancellationToken = default) =>
+        (await team.InviteAsync(new InviteTeamMemberRequest(email, role), cancellationToken)).ToToolResult();
+
+    [McpServerTool(Name = "remove_teammate", Destructive = true, Idempotent = false), Authorize(Policy = ScopeCatalogue.ManageTeam)]
+    [Description("Removes a teammate (their credentials for this workspace stop working at once) or withdraws a pending invitation.")]
+    public static async Task<string> RemoveTeammate(TeamService team, [Description("The teammate's or invitation's id")] Guid id, CancellationToken cancellationToken = default)
+    {
+        (await team.RemoveAsync(id, cancellationToken)).ToToolResult();
+        return $"Teammate or invitation {id} removed.";
+    }
 
     [McpServerTool(Name = "list_api_keys", ReadOnly = true), Authorize(Policy = ScopeCatalogue.ManageApiKeys)]
     [Description("Lists the workspace's API keys (never their secrets).")]

@@ -20,8 +20,8 @@ public sealed class McpServerTests(PlatformFixture platform)
     [
         "cancel_order", "configure_voice_agent", "create_api_key", "create_product", "create_site", "delete_media", "delete_site", "find_customers",
         "fulfill_order", "get_activity", "get_analytics", "get_order", "get_product", "get_site", "get_voice_agent", "get_workspace_settings",
-        "list_api_keys", "list_domains", "list_media", "list_orders", "list_products", "list_sites", "list_team", "publish_site", "register_media",
-        "revoke_api_key", "update_customer", "update_product", "update_site_settings", "update_workspace_settings",
+        "invite_teammate", "list_api_keys", "list_domains", "list_media", "list_orders", "list_products", "list_sites", "list_team", "publish_site", "register_media",
+        "remove_teammate", "revoke_api_key", "update_customer", "update_product", "update_site_settings", "update_workspace_settings",
     ];
 
     public static TheoryData<CredentialKindUnderTest> Kinds => new() { CredentialKindUnderTest.ApiKey, CredentialKindUnderTest.OAuth };
@@ -135,6 +135,40 @@ public sealed class McpServerTests(PlatformFixture platform)
         var again = await client.CallToolAsync("fulfill_order", new Dictionary<string, object?> { ["orderId"] = orderId });
         Assert.True(again.IsError);
         Assert.Contains("Only paid orders can be fulfilled", Assert.IsType<TextContentBlock>(again.Content[0]).Text);
+    }
+
+    /// <summary>The team tools go through the same team service as REST: same rules, same roster, same refusals.</summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Teammates_invited_and_removed_over_MCP_are_the_REST_API_s_team(CredentialKindUnderTest kind)
+    {
+        var bearer = kind == CredentialKindUnderTest.ApiKey
+            ? await platform.ApiKeyAsync(StorefrontAgents.DemoStore, [ScopeCatalogue.ManageTeam])
+            : await platform.OAuthTokenAsync([ScopeCatalogue.ManageTeam], StorefrontResource.Mcp);
+        using var rest = platform.Storefront(await platform.ApiKeyAsync(StorefrontAgents.DemoStore, StorefrontAgents.AllScopes));
+        await using var client = await ConnectAsync(bearer);
+        var email = $"mcp-{kind}-{Guid.NewGuid():N}@example.com".ToLowerInvariant();
+
+        var owner = await client.CallToolAsync("invite_teammate", new Dictionary<string, object?> { ["email"] = email, ["role"] = "owner" });
+        Assert.True(owner.IsError);
+        Assert.Contains("invalid_input: role must be admin or member", Assert.IsType<TextContentBlock>(owner.Content[0]).Text);
+
+        var invited = ToolJson(await client.CallToolAsync("invite_teammate", new Dictionary<string, object?> { ["email"] = email, ["role"] = "member" }));
+        var id = invited.GetProperty("id").GetString();
+        var roster = await rest.GetFromJsonAsync<JsonElement>(StorefrontAgents.MerchantPath + "/team");
+        Assert.Contains(roster.EnumerateArray(), m => m.GetProperty("id").GetString() == id && m.GetProperty("status").GetString() == "invited");
+
+        var removed = await client.CallToolAsync("remove_teammate", new Dictionary<string, object?> { ["id"] = id });
+        Assert.NotEqual(true, removed.IsError);
+        roster = await rest.GetFromJsonAsync<JsonElement>(StorefrontAgents.MerchantPath + "/team");
+        Assert.DoesNotContain(roster.EnumerateArray(), m => m.GetProperty("id").GetString() == id);
+
+        // The AuthServer's refusal reaches the agent as the same kind of error REST answers with 404.
+        var again = await client.CallToolAsync("remove_teammate", new Dictionary<string, object?> { ["id"] = id });
+        Assert.True(again.IsError);
+        Assert.Contains("not_found: The teammate was not found.", Assert.IsType<TextContentBlock>(again.Content[0]).Text);
+        using var viaRest = await rest.DeleteAsync($"{StorefrontAgents.MerchantPath}/team/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, viaRest.StatusCode);
     }
 
     [Fact]
