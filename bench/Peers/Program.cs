@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AlyAspire.Bench.Peers;
+using AlyAspire.Bench.Support;
 
 // AlyAspire's AuthServer side by side with a peer authorization server (panva's oidc-provider, in memory), in one
 // run, interleaved round by round, each on its own port: introspection of a fresh access token by a resource server
@@ -23,7 +24,7 @@ Console.WriteLine($"Starting the peer and the platform (rounds={rounds}, seconds
 await using var peer = await PeerServer.StartAsync(peerDirectory);
 // The AuthServer's OAuth endpoint limits are lifted (the peer has none): still counted in Redis on every request,
 // never refusing one of the benchmark's.
-await using var stack = await PlatformStack.StartAsync(
+await using var stack = await BenchPlatform.StartAsync(
 [
     ("authserver", "Throttling__Token__PerAddress", "1000000"),
     ("authserver", "Throttling__Token__PerClient", "1000000"),
@@ -32,10 +33,11 @@ await using var stack = await PlatformStack.StartAsync(
     ("authserver", "Throttling__Authorization__PerAddress", "1000000"),
     ("authserver", "Throttling__Authorization__PerClient", "1000000"),
     .. profileDirectory is null ? Array.Empty<(string, string, string)>() : [("authserver", "DOTNET_PerfMapEnabled", "1")],
-]);
-Console.WriteLine($"AlyAspire AuthServer on {stack.AuthServer}, oidc-provider on {peer.Address}");
+], ownPorts: ["authserver"]);
+var authServer = stack.Endpoint("authserver");
+Console.WriteLine($"AlyAspire AuthServer on {authServer}, oidc-provider on {peer.Address}");
 
-using var credentials = new PlatformCredentials(stack.AuthServer);
+using var credentials = new PlatformCredentials(authServer);
 await credentials.SignInAsync();
 var machineClient = await credentials.CreateMachineClientAsync();
 var (agentId, refreshTokens) = await credentials.RefreshChainsAsync(concurrency);
@@ -53,18 +55,18 @@ var peerToken = "";
 var scenarios = new (string Name, Target AlyAspire, Target? Peer)[]
 {
     ("introspection (client_secret_basic)",
-        new("AlyAspire", stack.AuthServer, (http, _) => IntrospectAsync(http, "oauth/introspect", resourceServer, platformToken),
-            async () => platformToken = await GrantAsync(stack.AuthServer, "oauth/token", machine)),
+        new("AlyAspire", authServer, (http, _) => IntrospectAsync(http, "oauth/introspect", resourceServer, platformToken),
+            async () => platformToken = await GrantAsync(authServer, "oauth/token", machine)),
         new("oidc-provider", peer.Address, (http, _) => IntrospectAsync(http, "token/introspection", peerClient, peerToken),
             async () => peerToken = await GrantAsync(peer.Address, "token", peerClient))),
     ("discovery (metadata document)",
-        new("AlyAspire", stack.AuthServer, (http, _) => GetOkAsync(http, ".well-known/oauth-authorization-server")),
+        new("AlyAspire", authServer, (http, _) => GetOkAsync(http, ".well-known/oauth-authorization-server")),
         new("oidc-provider", peer.Address, (http, _) => GetOkAsync(http, ".well-known/openid-configuration"))),
     ("client_credentials grant",
-        new("AlyAspire", stack.AuthServer, async (http, _) => await TryGrantAsync(http, "oauth/token", machine) is not null),
+        new("AlyAspire", authServer, async (http, _) => await TryGrantAsync(http, "oauth/token", machine) is not null),
         new("oidc-provider", peer.Address, async (http, _) => await TryGrantAsync(http, "token", peerClient) is not null)),
     ("refresh grant (rotating)",
-        new("AlyAspire", stack.AuthServer, (http, worker) => RefreshAsync(http, agentId, refreshTokens, worker)),
+        new("AlyAspire", authServer, (http, worker) => RefreshAsync(http, agentId, refreshTokens, worker)),
         null),
 };
 
@@ -114,7 +116,7 @@ Console.WriteLine($"(median of {rounds} rounds of {seconds} s, {concurrency} con
 if (profileDirectory is not null)
 {
     Directory.CreateDirectory(profileDirectory);
-    var pid = await stack.ProcessIdAsync("authserver");
+    var pid = await stack.ProcessIdAsync("authserver", "AuthServer");
     foreach (var (name, platform, _) in scenarios.Where(s => !s.Name.StartsWith("discovery", StringComparison.Ordinal)))
     {
         var file = Path.GetFullPath(Path.Combine(profileDirectory, name.Split(' ')[0] + ".perf.data"));

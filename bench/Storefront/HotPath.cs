@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlyAspire.Bench.Support;
 
 namespace AlyAspire.Bench.Storefront;
 
@@ -12,7 +13,7 @@ internal static class HotPath
 {
     private const int PerSecond = 40;
 
-    public static async Task RunAsync(BenchStack stack, int rounds, int seconds, int warmup, int concurrency)
+    public static async Task RunAsync(BenchPlatform stack, int rounds, int seconds, int warmup, int concurrency)
     {
         var storefront = stack.Endpoint("storefrontapi");
         var apiKey = await BenchCredentials.ApiKeyAsync(stack);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlyAspire.Bench.Storefront;
+using AlyAspire.Bench.Support;
 using static AlyAspire.Bench.Storefront.LoadRun;
 
 // GET …/merchant/orders through the doors of the same store, in one run, interleaved round by round: the gated
@@ -19,12 +20,12 @@ var concurrency = Option("--concurrency", 16);
 [
     ("storefrontapi", "RateLimits__PreAuth__TokenLimit", "1000000"),
     ("storefrontapi", "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
-    (BenchStack.PerRequest, "RateLimits__PreAuth__TokenLimit", "1000000"),
-    (BenchStack.PerRequest, "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
+    (StorefrontInstances.PerRequest, "RateLimits__PreAuth__TokenLimit", "1000000"),
+    (StorefrontInstances.PerRequest, "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
 ];
 
 Console.WriteLine($"Starting the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
-await using var stack = await BenchStack.StartAsync(settings);
+await using var stack = await BenchPlatform.StartAsync(settings, StorefrontInstances.Measured, StorefrontInstances.Add);
 await BenchCredentials.RaiseWorkspaceLimitsAsync(stack);
 if (args.Contains("--hot-path"))
 {
@@ -34,7 +35,7 @@ if (args.Contains("--hot-path"))
 
 var scenarios = new[]
 {
-    new Scenario("ungated (gate and limits off)", stack.Endpoint(BenchStack.Ungated), null),
+    new Scenario("ungated (gate and limits off)", stack.Endpoint(StorefrontInstances.Ungated), null),
     new Scenario("gated, API key", stack.Endpoint("storefrontapi"), await BenchCredentials.ApiKeyAsync(stack)),
     new Scenario("gated, OAuth token", stack.Endpoint("storefrontapi"), await BenchCredentials.OAuthTokenAsync(stack)),
 };
@@ -42,8 +43,8 @@ var scenarios = new[]
 scenarios =
 [
     .. scenarios,
-    new Scenario("gate only (limits off), API key", stack.Endpoint(BenchStack.Unlimited), scenarios[1].Bearer),
-    new Scenario("gated, API key, no leases", stack.Endpoint(BenchStack.PerRequest), scenarios[1].Bearer),
+    new Scenario("gate only (limits off), API key", stack.Endpoint(StorefrontInstances.Unlimited), scenarios[1].Bearer),
+    new Scenario("gated, API key, no leases", stack.Endpoint(StorefrontInstances.PerRequest), scenarios[1].Bearer),
 ];
 
 // One unrecorded pass over every instance first: the JIT's optimised code and the connection pools settle, so the

@@ -4,54 +4,87 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AlyAspire.Bench.Peers;
+namespace AlyAspire.Bench.Support;
 
 /// <summary>
-/// The real platform (the AppHost's graph, random ports, a throw-away data folder, one StorefrontApi), with the
-/// AuthServer on a port of its own (its endpoint is not proxied), so the benchmark talks to the service, not to DCP's proxy.
+/// The real platform for a benchmark: the AppHost's graph in Release, a throw-away data folder, one StorefrontApi, and
+/// the measured services on ports of their own (their endpoints are not proxied), so a benchmark talks to the
+/// service and not to DCP's proxy, which shares the same cores and adds its own latency.
 /// </summary>
-internal sealed class PlatformStack : IAsyncDisposable
+public sealed class BenchPlatform : IAsyncDisposable
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-peers-" + Guid.NewGuid().ToString("N")[..12]);
+    private static readonly string[] Services = ["keyservice", "ratelimiter", "authserver", "storefrontapi"];
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "alyaspire-bench-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly Dictionary<string, Uri> _ownAddresses = new(StringComparer.Ordinal);
 
     public DistributedApplication App { get; private set; } = null!;
 
-    /// <summary>The AuthServer's own address: <c>http://127.0.0.1:&lt;target port&gt;</c>.</summary>
-    public Uri AuthServer { get; private set; } = null!;
-
-    public static async Task<PlatformStack> StartAsync(IReadOnlyList<(string Resource, string Name, string Value)> settings)
+    /// <param name="settings">Environment variables set on resources before the start.</param>
+    /// <param name="ownPorts">The resources measured on their own ports (those added by <paramref name="extend"/> too).</param>
+    /// <param name="extend">Adds resources to the graph (more instances of a service); it names those to wait for.</param>
+    public static async Task<BenchPlatform> StartAsync(
+        IReadOnlyList<(string Resource, string Name, string Value)> settings,
+        IReadOnlyList<string> ownPorts,
+        Func<IDistributedApplicationTestingBuilder, IReadOnlyList<string>>? extend = null)
     {
-        var stack = new PlatformStack();
+        var platform = new BenchPlatform();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--AppHost:DataDir={stack._dataDirectory}", "--AppHost:StorefrontReplicas=1"]);
+            [$"--AppHost:DataDir={platform._dataDirectory}", "--AppHost:StorefrontReplicas=1"]);
         // The services' own console output would drown the figures.
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("AppHost.Resources", LogLevel.None)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+
+        var added = extend?.Invoke(appHost) ?? [];
         foreach (var (resource, name, value) in settings)
         {
             appHost.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == resource)
                 .Annotations.Add(new EnvironmentCallbackAnnotation(name, () => value));
         }
 
-        // The AuthServer listens on a port of its own, without DCP's proxy in front: what is measured is the service.
-        var ownPort = FreePort();
-        var http = appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == "authserver")
-            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
-        http.IsProxied = false;
-        http.Port = ownPort;
-        http.TargetPort = ownPort;
-
-        stack.App = await appHost.BuildAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await stack.App.StartAsync(cts.Token);
-        foreach (var service in new[] { "keyservice", "ratelimiter", "authserver", "storefrontapi" })
+        foreach (var resource in ownPorts)
         {
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+            var port = FreePort();
+            var http = appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == resource)
+                .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+            http.IsProxied = false;
+            http.Port = port;
+            http.TargetPort = port;
+            platform._ownAddresses[resource] = new Uri($"http://127.0.0.1:{port}/");
         }
 
-        stack.AuthServer = new Uri($"http://127.0.0.1:{ownPort}/");
-        return stack;
+        platform.App = await appHost.BuildAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await platform.App.StartAsync(cts.Token);
+        foreach (var service in Services.Concat(added))
+        {
+            await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+        }
+
+        return platform;
+    }
+
+    /// <summary>Where to send a resource's load: its own port when it has one, else DCP's proxy.</summary>
+    public Uri Endpoint(string resource) => _ownAddresses.TryGetValue(resource, out var own) ? own : PublicEndpoint(resource);
+
+    /// <summary>The address the platform itself names the resource by (its issuer, a token's audience).</summary>
+    public Uri PublicEndpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<string> SecretAsync(string name)
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);
+        return await ((IValueProvider)parameter).GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
+    }
+
+    /// <summary>The operating-system process id of a (single-replica) service.</summary>
+    public async Task<int> ProcessIdAsync(string resource, string assembly)
+    {
+        var running = await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null));
+        var root = Convert.ToInt32(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        // DCP may start the service through a launcher (dotnet run): the service is then the descendant that runs its assembly.
+        return Descendants(root).Prepend(root).LastOrDefault(pid => CommandLine(pid).Contains(assembly, StringComparison.OrdinalIgnoreCase) && !CommandLine(pid).Contains(" run ", StringComparison.Ordinal), root);
     }
 
     private static int FreePort()
@@ -61,17 +94,6 @@ internal sealed class PlatformStack : IAsyncDisposable
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    /// <summary>The operating-system process id of a (single-replica) service.</summary>
-    public async Task<int> ProcessIdAsync(string resource)
-    {
-        var running = await App.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null));
-        var root = Convert.ToInt32(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-        // DCP may start the service through a launcher (dotnet run): the service is then the descendant that runs its assembly.
-        var assembly = resource.Equals("authserver", StringComparison.Ordinal) ? "AuthServer" : resource;
-        return Descendants(root).Prepend(root).LastOrDefault(pid => CommandLine(pid).Contains(assembly, StringComparison.OrdinalIgnoreCase) && !CommandLine(pid).Contains(" run ", StringComparison.Ordinal), root);
     }
 
     private static IEnumerable<int> Descendants(int root)
@@ -117,12 +139,6 @@ internal sealed class PlatformStack : IAsyncDisposable
         {
             return null;
         }
-    }
-
-    public async Task<string> SecretAsync(string name)
-    {
-        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name);
-        return await ((IValueProvider)parameter).GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
     }
 
     public async ValueTask DisposeAsync()
