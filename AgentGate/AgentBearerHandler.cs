@@ -87,7 +87,7 @@ public sealed partial class AgentBearerHandler(
         }
 
         // Identified: from here on the request can be counted against this credential, whether it is let in or not.
-        Context.Features.Set(new VerifiedCredentialFeature(credential));
+        Context.Features.Set(new VerifiedCredentialFeature(credential, bearer));
         if (credential.Kind == CredentialKind.OAuthAccessToken)
         {
             var resource = resources.ResourceFor(Request);
@@ -97,11 +97,7 @@ public sealed partial class AgentBearerHandler(
             }
         }
 
-        // The verified bearer rides on the ticket, so what acts on the caller's behalf downstream (the KeyService, which
-        // verifies it again and takes the caller's ceiling from it) gets exactly the credential this gate accepted.
-        var properties = new AuthenticationProperties();
-        properties.StoreTokens([new AuthenticationToken { Name = AgentBearerDefaults.VerifiedBearer, Value = bearer }]);
-        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(credential), properties, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(credential), Scheme.Name));
     }
 
     /// <summary>The same claims for an API key and an OAuth token.</summary>

@@ -22,7 +22,19 @@ public sealed record VerifiedCredential(
     string? PlatformProfile = null);
 
 /// <summary>The credential the gate verified for the current request (set even when authorization then refuses it).</summary>
-public sealed record VerifiedCredentialFeature(VerifiedCredential Credential);
+/// <remarks>
+/// <see cref="Bearer"/> is the very string the gate accepted, so what acts on the caller's behalf downstream (the
+/// KeyService, which verifies it again and takes the caller's ceiling from it) gets exactly that credential. A class,
+/// not a record: a record's generated <c>ToString</c> would print the secret.
+/// </remarks>
+public sealed class VerifiedCredentialFeature(VerifiedCredential credential, string bearer)
+{
+    public VerifiedCredential Credential { get; } = credential;
+
+    public string Bearer { get; } = bearer;
+
+    public override string ToString() => $"VerifiedCredentialFeature {{ Credential = {Credential} }}";
+}
 
 /// <summary>The outcome of verifying a bearer string: a credential, or why it is not one.</summary>
 public sealed record CredentialVerification(VerifiedCredential? Credential, string? FailureReason)

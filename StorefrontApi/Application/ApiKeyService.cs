@@ -44,7 +44,7 @@ public sealed partial class ApiKeyService(ApiKeyClient keys, ICurrentWorkspace w
     /// <summary>The caller as the KeyService verifies it: the bearer credential the gate accepted (never a claim about it).</summary>
     private ApiKeyActor Actor =>
         ApiKeyActor.Agent(
-            http.HttpContext?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.GetTokenValue(AgentBearerDefaults.VerifiedBearer)
+            (http.HttpContext?.User.Identity?.IsAuthenticated == true ? http.HttpContext.Features.Get<VerifiedCredentialFeature>()?.Bearer : null)
                 ?? throw new InvalidOperationException("API keys are managed inside a request the agent gate authenticated."),
             workspace.ClientAddress);
 
