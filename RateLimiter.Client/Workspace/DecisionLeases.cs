@@ -16,6 +16,13 @@ namespace AlyAspire.RateLimiter.Client.Workspace;
 /// last remote decision (none for its first request), at most <see cref="DecisionLeaseOptions.MaxUnits"/>. Units
 /// unspent after <see cref="DecisionLeaseOptions.Lifetime"/> are dropped, so a lowered limit is in force within
 /// that time; what they cost the budget is replenished at its sustained rate like any consumption.
+/// <para>
+/// A lease is refilled ahead (<see cref="TryStartRefill"/>): once half of what was granted is spent, one decision
+/// in the background asks for the next units while the rest are still being spent, so a steady credential's
+/// requests do not wait for a remote decision every few requests (that wait was most of the gated path's tail).
+/// The refill is an ordinary decision of one unit plus a lease, held in full: the budget sees nothing it would not
+/// otherwise.
+/// </para>
 /// </remarks>
 public sealed class DecisionLeases : IDisposable
 {
@@ -84,6 +91,58 @@ public sealed class DecisionLeases : IDisposable
             lease.Units = now < lease.ExpiresAt ? lease.Units + units : units;
             lease.ExpiresAt = now + _lifetime;
             lease.Quotas = quotas;
+            lease.Granted = units;
+            lease.Refilling = false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the credential's lease should be refilled now: half or more of its last grant is spent, it has not
+    /// expired, and no refill is under way. When true, the caller owes one decision asking for <paramref name="wanted"/>
+    /// units, and then <see cref="Hold"/> or <see cref="RefillFailed"/>.
+    /// </summary>
+    public bool TryStartRefill(string workspaceId, string credentialId, out int wanted)
+    {
+        var now = _time.GetTimestamp();
+        wanted = 0;
+        if (!_leases.TryGetValue((workspaceId, credentialId), out var lease))
+        {
+            return false;
+        }
+
+        lock (lease)
+        {
+            if (lease.Refilling || lease.Granted == 0 || now >= lease.ExpiresAt || lease.Units * 2 > lease.Granted)
+            {
+                return false;
+            }
+
+            var elapsed = Math.Max(now - lease.DemandSince, _minimumSample);
+            wanted = (int)Math.Min(_maxUnits, lease.Demand * _horizon / elapsed);
+            if (wanted < 2)
+            {
+                // Too little demand to be worth a decision of its own: the next request beyond the lease asks.
+                return false;
+            }
+
+            lease.Demand = 0;
+            lease.DemandSince = now;
+            lease.Refilling = true;
+            return true;
+        }
+    }
+
+    /// <summary>The refill was refused or not answered: the lease spends what it holds, and its next request asks.</summary>
+    public void RefillFailed(string workspaceId, string credentialId)
+    {
+        if (_leases.TryGetValue((workspaceId, credentialId), out var lease))
+        {
+            lock (lease)
+            {
+                // No further refill of this lease: what it holds is spent, then its next request asks as usual.
+                lease.Refilling = false;
+                lease.Granted = 0;
+            }
         }
     }
 
@@ -122,6 +181,9 @@ public sealed class DecisionLeases : IDisposable
         public int Units;
         public long ExpiresAt;
         public IReadOnlyList<RateLimitQuota> Quotas = [];
+        // Units of the last grant, and whether a refill of it is under way.
+        public int Granted;
+        public bool Refilling;
         // Requests of this credential here since its last remote decision (that one included), and since when.
         public int Demand;
         public long DemandSince = now;

@@ -41,6 +41,11 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             if (leases.TrySpend(workspaceId, credentialId, cost, out var held, out leaseWanted))
             {
                 metrics.LeaseSpent();
+                if (leases.TryStartRefill(workspaceId, credentialId, out var refill))
+                {
+                    _ = RefillAsync(workspaceId, credentialId, refill);
+                }
+
                 return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, held, RateLimitDecisionSource.Lease);
             }
         }
@@ -86,6 +91,42 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// One decision of a unit plus a lease, made off the request path; its unit is held with the lease, so it is spent
+    /// by a later request like the rest. Any failure leaves the lease to run out and its next request to ask.
+    /// </summary>
+    private async Task RefillAsync(string workspaceId, string credentialId, int wanted)
+    {
+        if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
+        {
+            leases.RefillFailed(workspaceId, credentialId);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
+            var reply = await client.CheckAsync(
+                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = 1, Lease = wanted - 1 },
+                deadline: DateTime.UtcNow + _options.DecisionTimeout).ConfigureAwait(false);
+            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
+            if (!reply.Allowed)
+            {
+                leases.RefillFailed(workspaceId, credentialId);
+                return;
+            }
+
+            leases.Hold(workspaceId, credentialId, reply.Leased + 1, ToDecision(workspaceId, reply).Quotas);
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The request path's next remote decision notices an outage and reports it; this one only gives up.
+            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: false);
+            leases.RefillFailed(workspaceId, credentialId);
+        }
     }
 
     private WorkspaceRateLimitDecision ToDecision(string workspaceId, CheckReply reply)

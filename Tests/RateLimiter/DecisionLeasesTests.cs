@@ -46,4 +46,56 @@ public sealed class DecisionLeasesTests
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.False(leases.TrySpend("ws", "key", 1, out _, out _));
     }
+
+    [Fact]
+    public void A_lease_asks_to_be_refilled_once_half_of_it_is_spent_and_never_twice_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var leases = new DecisionLeases(Options.Create(new AgentRateLimitingOptions()), clock);
+        Assert.False(leases.TryStartRefill("ws", "key", out _)); // nothing held, nothing to refill
+
+        Assert.False(leases.TrySpend("ws", "key", 1, out _, out _));
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.False(leases.TrySpend("ws", "key", 1, out _, out var wanted));
+        leases.Hold("ws", "key", wanted, Reported); // 10 units
+
+        // Four spent: more than half still held.
+        for (var i = 0; i < 4; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+            Assert.False(leases.TryStartRefill("ws", "key", out _));
+        }
+
+        // The fifth leaves half: one refill, sized by the demand since the last decision (6 requests in 50 ms), and
+        // only one until it ends.
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+        Assert.True(leases.TryStartRefill("ws", "key", out var refill));
+        Assert.Equal(12, refill);
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+        Assert.False(leases.TryStartRefill("ws", "key", out _));
+
+        // Held: the refill's units add to the 4 left, and the next refill waits until half of the grant's worth is left.
+        leases.Hold("ws", "key", refill, Reported);
+        for (var i = 0; i < 9; i++)
+        {
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+        }
+
+        Assert.False(leases.TryStartRefill("ws", "key", out _)); // 7 held of a 12-unit grant
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.True(leases.TryStartRefill("ws", "key", out _)); // 6 held
+
+        // A refused refill: no other until the lease is spent and its next request asks the RateLimiter itself.
+        leases.RefillFailed("ws", "key");
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+            Assert.False(leases.TryStartRefill("ws", "key", out _));
+        }
+
+        Assert.False(leases.TrySpend("ws", "key", 1, out _, out _));
+    }
 }

@@ -7,7 +7,8 @@ namespace AlyAspire.Bench.Storefront;
 /// What the bearer gate adds to the cheapest gated request: <c>GET …/merchant/me</c> with an API key against
 /// <c>/alive</c> (no gate, no store) of the same StorefrontApi instance, interleaved round by round. Paced at 40
 /// requests a second (latency: p50, p99), then closed-loop at <c>concurrency</c> (throughput), the workspace's and the
-/// per-IP budgets lifted so every request is a 200 while both rate-limit layers still run.
+/// per-IP budgets lifted so every request is a 200 while both rate-limit layers still run. The same request on the
+/// instance without the limits (<see cref="StorefrontInstances.Unlimited"/>) tells the gate's share from the limits'.
 /// </summary>
 internal static class HotPath
 {
@@ -19,6 +20,9 @@ internal static class HotPath
         var apiKey = await BenchCredentials.ApiKeyAsync(stack);
         var alive = new Scenario("/alive", storefront, null, LoadRun.AlivePath);
         var me = new Scenario("gated /merchant/me, API key", storefront, apiKey, LoadRun.MePath);
+        // Attribution: the same request on the instance without the rate limits (the gate alone).
+        var gateOnly = new Scenario("gate only /me (limits off)", stack.Endpoint(StorefrontInstances.Unlimited), apiKey, LoadRun.MePath);
+        await LoadRun.RunAsync(gateOnly, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
 
         // Unrecorded: the JIT, the verification cache and the rate-limit leases settle first.
         await LoadRun.RunAsync(me, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
@@ -28,7 +32,7 @@ internal static class HotPath
         var closed = new List<RunResult>();
         for (var round = 1; round <= rounds; round++)
         {
-            var order = round % 2 == 1 ? new[] { alive, me } : [me, alive];
+            var order = round % 2 == 1 ? new[] { alive, me, gateOnly } : [gateOnly, me, alive];
             foreach (var scenario in order)
             {
                 var result = await LoadRun.PacedAsync(scenario, round, PerSecond, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
@@ -49,16 +53,16 @@ internal static class HotPath
         double Rate(IEnumerable<RunResult> runs, Scenario scenario) => LoadRun.Median(runs.Where(r => r.Scenario == scenario.Name).Select(r => r.Throughput));
 
         Console.WriteLine();
-        Console.WriteLine($"| measure (median of {rounds} rounds of {seconds} s) | /alive | gated /me | /me ÷ /alive |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine(Row($"p50 ms at {PerSecond} req/s", P50(paced, alive), P50(paced, me)));
-        Console.WriteLine(Row($"p99 ms at {PerSecond} req/s", P99(paced, alive), P99(paced, me)));
-        Console.WriteLine(Row($"req/s, {concurrency} connections", Rate(closed, alive), Rate(closed, me)));
+        Console.WriteLine($"| measure (median of {rounds} rounds of {seconds} s) | /alive | gated /me | /me ÷ /alive | gate only /me (limits off) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(Row($"p50 ms at {PerSecond} req/s", P50(paced, alive), P50(paced, me), P50(paced, gateOnly)));
+        Console.WriteLine(Row($"p99 ms at {PerSecond} req/s", P99(paced, alive), P99(paced, me), P99(paced, gateOnly)));
+        Console.WriteLine(Row($"req/s, {concurrency} connections", Rate(closed, alive), Rate(closed, me), Rate(closed, gateOnly)));
         Console.WriteLine($"(non-200 answers: {paced.Concat(closed).Sum(r => r.Failures)})");
     }
 
-    private static string Row(string measure, double alive, double me) =>
-        string.Create(CultureInfo.InvariantCulture, $"| {measure} | {alive:F2} | {me:F2} | {me / alive:F2}× |");
+    private static string Row(string measure, double alive, double me, double gateOnly) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {measure} | {alive:F2} | {me:F2} | {me / alive:F2}× | {gateOnly:F2} |");
 
     private static void Print(string load, RunResult result) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
