@@ -13,11 +13,11 @@ namespace AlyAspire.RateLimiter.Client.Workspace;
 /// instances; the RateLimiter grants one only out of a budget far from exhausted (see its
 /// <c>LeaseReservePerUnit</c>), so near a limit every request is still decided by Redis. The size follows demand:
 /// about <see cref="DecisionLeaseOptions.Horizon"/>'s worth of the requests this credential sent here since its
-/// last remote decision (none for its first request), at most <see cref="DecisionLeaseOptions.MaxUnits"/>. Units
+/// last decision a request waited for (none for its first request), at most <see cref="DecisionLeaseOptions.MaxUnits"/>. Units
 /// unspent after <see cref="DecisionLeaseOptions.Lifetime"/> are dropped, so a lowered limit is in force within
 /// that time; what they cost the budget is replenished at its sustained rate like any consumption.
 /// <para>
-/// A lease is refilled ahead (<see cref="TryStartRefill"/>): once half of what was granted is spent, one decision
+/// A lease is refilled ahead (<see cref="TrySpend"/> says when): once half of what was granted is spent, one decision
 /// in the background asks for the next units while the rest are still being spent, so a steady credential's
 /// requests do not wait for a remote decision every few requests (that wait was most of the gated path's tail).
 /// The refill is an ordinary decision of one unit plus a lease, held in full: the budget sees nothing it would not
@@ -53,8 +53,10 @@ public sealed class DecisionLeases : IDisposable
 
     /// <summary>
     /// Spends <paramref name="cost"/> units of the credential's lease when it holds them, with the budgets'
-    /// state as last reported (plus the units still held). Otherwise returns false and the number of units to
-    /// ask the RateLimiter for along with this request's decision.
+    /// state as last reported (plus the units still held); <paramref name="wanted"/> is then the size of the refill
+    /// to ask for in the background (0: none is due), owed back as <see cref="Hold"/> or <see cref="RefillFailed"/>.
+    /// Otherwise returns false, and <paramref name="wanted"/> is the number of units to ask the RateLimiter for along
+    /// with this request's decision.
     /// </summary>
     public bool TrySpend(string workspaceId, string credentialId, int cost, out IReadOnlyList<RateLimitQuota> quotas, out int wanted)
     {
@@ -69,17 +71,29 @@ public sealed class DecisionLeases : IDisposable
                 lease.Demand++;
                 quotas = Held(lease.Quotas, lease.Units);
                 wanted = 0;
+                // A refill once half of the last grant is spent, one at a time, and only for demand worth a decision
+                // of its own (else the next request beyond the lease asks). It leaves the demand sample running: that
+                // restarts only with a decision a request waited for.
+                if (!lease.Refilling && lease.Granted > 0 && lease.Units * 2 <= lease.Granted && DemandedUnits(lease, now) is >= 2 and var refill)
+                {
+                    wanted = refill;
+                    lease.Refilling = true;
+                }
+
                 return true;
             }
 
-            var elapsed = Math.Max(now - lease.DemandSince, _minimumSample);
-            wanted = (int)Math.Min(_maxUnits, lease.Demand * _horizon / elapsed);
+            wanted = DemandedUnits(lease, now);
             lease.Demand = 1;
             lease.DemandSince = now;
             quotas = [];
             return false;
         }
     }
+
+    /// <summary>The credential's demand here since its last decision on the request path, as units over the horizon.</summary>
+    private int DemandedUnits(Lease lease, long now) =>
+        (int)Math.Min(_maxUnits, lease.Demand * _horizon / Math.Max(now - lease.DemandSince, _minimumSample));
 
     /// <summary>Adds the units a decision leased to the credential's lease, restarting its lifetime.</summary>
     public void Hold(string workspaceId, string credentialId, int units, IReadOnlyList<RateLimitQuota> quotas)
@@ -93,42 +107,6 @@ public sealed class DecisionLeases : IDisposable
             lease.Quotas = quotas;
             lease.Granted = units;
             lease.Refilling = false;
-        }
-    }
-
-    /// <summary>
-    /// Whether the credential's lease should be refilled now: half or more of its last grant is spent, it has not
-    /// expired, and no refill is under way. When true, the caller owes one decision asking for <paramref name="wanted"/>
-    /// units, and then <see cref="Hold"/> or <see cref="RefillFailed"/>.
-    /// </summary>
-    public bool TryStartRefill(string workspaceId, string credentialId, out int wanted)
-    {
-        var now = _time.GetTimestamp();
-        wanted = 0;
-        if (!_leases.TryGetValue((workspaceId, credentialId), out var lease))
-        {
-            return false;
-        }
-
-        lock (lease)
-        {
-            if (lease.Refilling || lease.Granted == 0 || now >= lease.ExpiresAt || lease.Units * 2 > lease.Granted)
-            {
-                return false;
-            }
-
-            var elapsed = Math.Max(now - lease.DemandSince, _minimumSample);
-            wanted = (int)Math.Min(_maxUnits, lease.Demand * _horizon / elapsed);
-            if (wanted < 2)
-            {
-                // Too little demand to be worth a decision of its own: the next request beyond the lease asks.
-                return false;
-            }
-
-            lease.Demand = 0;
-            lease.DemandSince = now;
-            lease.Refilling = true;
-            return true;
         }
     }
 
@@ -184,7 +162,7 @@ public sealed class DecisionLeases : IDisposable
         // Units of the last grant, and whether a refill of it is under way.
         public int Granted;
         public bool Refilling;
-        // Requests of this credential here since its last remote decision (that one included), and since when.
+        // Requests of this credential here since its last decision a request waited for (that one included), and since when.
         public int Demand;
         public long DemandSince = now;
         public long LastUsed = now;

@@ -41,34 +41,27 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             if (leases.TrySpend(workspaceId, credentialId, cost, out var held, out leaseWanted))
             {
                 metrics.LeaseSpent();
-                if (leases.TryStartRefill(workspaceId, credentialId, out var refill))
+                if (leaseWanted > 0)
                 {
-                    _ = RefillAsync(workspaceId, credentialId, refill);
+                    _ = RefillAsync(workspaceId, credentialId, leaseWanted);
                 }
 
                 return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, held, RateLimitDecisionSource.Lease);
             }
         }
 
-        if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
+        if (BackingOff)
         {
             return Degrade(workspaceId, credentialId, cost);
         }
 
-        var started = Stopwatch.GetTimestamp();
         CheckReply reply;
         try
         {
-            var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
-            // The deadline is the transport's own (it travels as grpc-timeout), hence the wall clock here.
-            reply = await client.CheckAsync(
-                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = cost, Lease = leaseWanted },
-                deadline: DateTime.UtcNow + _options.DecisionTimeout,
-                cancellationToken: cancellationToken);
+            reply = await DecideAsync(new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = cost, Lease = leaseWanted }, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: false);
             Volatile.Write(ref _remoteRetryAtTicks, (timeProvider.GetUtcNow() + _options.RemoteRetryInterval).UtcTicks);
             if (Interlocked.Exchange(ref _degraded, 1) == 0)
             {
@@ -78,7 +71,6 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             return Degrade(workspaceId, credentialId, cost);
         }
 
-        metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
         if (Interlocked.Exchange(ref _degraded, 0) == 1)
         {
             LogRemoteResumed(logger);
@@ -99,20 +91,16 @@ public sealed partial class RemoteWorkspaceRateLimiter(
     /// </summary>
     private async Task RefillAsync(string workspaceId, string credentialId, int wanted)
     {
-        if (timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks))
+        if (BackingOff)
         {
             leases.RefillFailed(workspaceId, credentialId);
             return;
         }
 
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
-            var reply = await client.CheckAsync(
-                new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = 1, Lease = wanted - 1 },
-                deadline: DateTime.UtcNow + _options.DecisionTimeout).ConfigureAwait(false);
-            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
+            var reply = await DecideAsync(new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = 1, Lease = wanted - 1 }, CancellationToken.None)
+                .ConfigureAwait(false);
             if (!reply.Allowed)
             {
                 leases.RefillFailed(workspaceId, credentialId);
@@ -124,8 +112,29 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         catch (Exception ex) when (ex is RpcException or InvalidOperationException or ObjectDisposedException)
         {
             // The request path's next remote decision notices an outage and reports it; this one only gives up.
-            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: false);
             leases.RefillFailed(workspaceId, credentialId);
+        }
+    }
+
+    /// <summary>After a failed remote decision, the RateLimiter is left alone until the retry interval is over.</summary>
+    private bool BackingOff => timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _remoteRetryAtTicks);
+
+    /// <summary>One decision by the RateLimiter, its round trip recorded.</summary>
+    private async Task<CheckReply> DecideAsync(CheckRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var client = clientFactory.CreateClient<RateLimitDecisions.RateLimitDecisionsClient>(nameof(RateLimitDecisions.RateLimitDecisionsClient));
+            // The deadline is the transport's own (it travels as grpc-timeout), hence the wall clock here.
+            var reply = await client.CheckAsync(request, deadline: DateTime.UtcNow + _options.DecisionTimeout, cancellationToken: cancellationToken);
+            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: true);
+            return reply;
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.RemoteDecision(Stopwatch.GetElapsedTime(started), succeeded: false);
+            throw;
         }
     }
 

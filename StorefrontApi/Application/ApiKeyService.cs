@@ -57,14 +57,8 @@ public sealed partial class ApiKeyService(ApiKeyClient keys, ICurrentWorkspace w
         }
         catch (ApiKeyServiceException ex) when ((int)ex.Status is >= 400 and < 500)
         {
-            var detail = ex.Problem.Detail ?? ex.Problem.Title ?? "The key service refused the request.";
-            return (int)ex.Status switch
-            {
-                StatusCodes.Status404NotFound => new StoreError(StoreErrorKind.NotFound, detail),
-                StatusCodes.Status409Conflict => StoreError.Conflict(detail),
-                StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => StoreError.Forbidden(detail, ex.Problem.Type),
-                _ => new StoreError(StoreErrorKind.Validation, detail, ValidationErrorsOf(ex.Problem), ex.Problem.Type),
-            };
+            return StoreError.Refused((int)ex.Status, ex.Problem.Detail ?? ex.Problem.Title ?? "The key service refused the request.",
+                ex.Problem.Type, ValidationErrorsOf(ex.Problem));
         }
         catch (Exception ex) when (ex is ApiKeyServiceException or HttpRequestException or TimeoutException
                                    || (ex is OperationCanceledException && !ct.IsCancellationRequested))

@@ -28,6 +28,18 @@ public sealed record StoreError(StoreErrorKind Kind, string Detail, IDictionary<
 
     public static StoreError Invalid(string field, string message) =>
         new(StoreErrorKind.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>
+    /// A platform service's 4xx refusal (its problem's status, detail and type) in the store's vocabulary, keeping the
+    /// precise problem type where the kind has room for one.
+    /// </summary>
+    public static StoreError Refused(int status, string detail, string? problemType, IDictionary<string, string[]>? errors = null) => status switch
+    {
+        StatusCodes.Status404NotFound => new(StoreErrorKind.NotFound, detail),
+        StatusCodes.Status409Conflict => Conflict(detail),
+        StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => Forbidden(detail, problemType),
+        _ => new(StoreErrorKind.Validation, detail, errors, problemType),
+    };
 }
 
 /// <summary>A value or the reason there is none.</summary>

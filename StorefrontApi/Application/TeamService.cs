@@ -90,16 +90,9 @@ public sealed class TeamService(HttpClient http, ICurrentWorkspace workspace, IH
         }
 
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-        var type = problem.TryGetProperty("type", out var t) ? t.GetString() : null;
-        var detail = problem.TryGetProperty("detail", out var d) ? d.GetString() ?? string.Empty : string.Empty;
-        var kind = status switch
-        {
-            StatusCodes.Status400BadRequest => StoreErrorKind.Validation,
-            StatusCodes.Status403Forbidden => StoreErrorKind.Forbidden,
-            StatusCodes.Status404NotFound => StoreErrorKind.NotFound,
-            _ => StoreErrorKind.Conflict,
-        };
-        return new StoreError(kind, detail, null, type);
+        return StoreError.Refused(status,
+            problem.TryGetProperty("detail", out var detail) ? detail.GetString() ?? string.Empty : string.Empty,
+            problem.TryGetProperty("type", out var type) ? type.GetString() : null);
     }
 }
 

@@ -52,48 +52,46 @@ public sealed class DecisionLeasesTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var leases = new DecisionLeases(Options.Create(new AgentRateLimitingOptions()), clock);
-        Assert.False(leases.TryStartRefill("ws", "key", out _)); // nothing held, nothing to refill
 
-        Assert.False(leases.TrySpend("ws", "key", 1, out _, out _));
+        Assert.False(leases.TrySpend("ws", "key", 1, out _, out _)); // nothing held, nothing to refill
         clock.Advance(TimeSpan.FromMilliseconds(10));
         Assert.False(leases.TrySpend("ws", "key", 1, out _, out var wanted));
         leases.Hold("ws", "key", wanted, Reported); // 10 units
 
-        // Four spent: more than half still held.
+        // Four spent: more than half still held, no refill due.
         for (var i = 0; i < 4; i++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(10));
-            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
-            Assert.False(leases.TryStartRefill("ws", "key", out _));
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out var refill));
+            Assert.Equal(0, refill);
         }
 
         // The fifth leaves half: one refill, sized by the demand since the last decision (6 requests in 50 ms), and
         // only one until it ends.
         clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
-        Assert.True(leases.TryStartRefill("ws", "key", out var refill));
-        Assert.Equal(12, refill);
-        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
-        Assert.False(leases.TryStartRefill("ws", "key", out _));
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out var first));
+        Assert.Equal(12, first);
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out var during));
+        Assert.Equal(0, during);
 
         // Held: the refill's units add to the 4 left, and the next refill waits until half of the grant's worth is left.
-        leases.Hold("ws", "key", refill, Reported);
+        leases.Hold("ws", "key", first, Reported);
         for (var i = 0; i < 9; i++)
         {
-            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out var refill));
+            Assert.Equal(0, refill); // down to 7 held of a 12-unit grant
         }
 
-        Assert.False(leases.TryStartRefill("ws", "key", out _)); // 7 held of a 12-unit grant
-        Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
         clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.True(leases.TryStartRefill("ws", "key", out _)); // 6 held
+        Assert.True(leases.TrySpend("ws", "key", 1, out _, out var second));
+        Assert.NotEqual(0, second); // 6 held
 
         // A refused refill: no other until the lease is spent and its next request asks the RateLimiter itself.
         leases.RefillFailed("ws", "key");
         for (var i = 0; i < 6; i++)
         {
-            Assert.True(leases.TrySpend("ws", "key", 1, out _, out _));
-            Assert.False(leases.TryStartRefill("ws", "key", out _));
+            Assert.True(leases.TrySpend("ws", "key", 1, out _, out var refill));
+            Assert.Equal(0, refill);
         }
 
         Assert.False(leases.TrySpend("ws", "key", 1, out _, out _));

@@ -22,11 +22,12 @@ internal static class HotPath
         var me = new Scenario("gated /merchant/me, API key", storefront, apiKey, LoadRun.MePath);
         // Attribution: the same request on the instance without the rate limits (the gate alone).
         var gateOnly = new Scenario("gate only /me (limits off)", stack.Endpoint(StorefrontInstances.Unlimited), apiKey, LoadRun.MePath);
-        await LoadRun.RunAsync(gateOnly, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
 
         // Unrecorded: the JIT, the verification cache and the rate-limit leases settle first.
-        await LoadRun.RunAsync(me, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
-        await LoadRun.RunAsync(alive, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
+        foreach (var scenario in new[] { gateOnly, me, alive })
+        {
+            await LoadRun.RunAsync(scenario, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
+        }
 
         var paced = new List<RunResult>();
         var closed = new List<RunResult>();
