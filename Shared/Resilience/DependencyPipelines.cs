@@ -28,9 +28,8 @@ public static class DependencyPipelines
 
     /// <summary>
     /// The longest one PostgreSQL command (or connection) may take on a request's path: short enough that a request
-    /// still answers (503) soon when the server stalls under it (this, plus up to two seconds for the
-    /// driver's cancel request: see <see cref="PostgresResilienceExtensions.FailFast"/>), long enough for the slowest
-    /// honest query under load.
+    /// still answers (503) soon when the server stalls under it (at this deadline: the driver's cancel request goes on
+    /// without it, see <see cref="AbandonedConnectionWork"/>), long enough for the slowest honest query under load.
     /// </summary>
     public static readonly TimeSpan PostgresTimeout = TimeSpan.FromMilliseconds(1500);
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Storage.Internal;
 using Polly;
 using Polly.Registry;
 
@@ -13,7 +14,8 @@ namespace AlyAspire.Shared.Resilience;
 /// Runs every EF Core command and connection opening made on a request's path inside the
 /// <see cref="DependencyPipelines.Postgres"/> pipeline (deadline and circuit breaker), so a stalled or absent
 /// PostgreSQL fails a request within the deadline, and at once while the breaker is open. The driver sees the
-/// deadline through a <see cref="ThreadPoolCancellation"/>, so its cancel request never blocks a timer. Work off a request
+/// deadline through a <see cref="ThreadPoolCancellation"/>, so its cancel request never blocks a timer, and the request
+/// does not wait for that cancel request (<see cref="AbandonedConnectionWork"/>). Work off a request
 /// (migrations, background flushers) keeps the driver's own timeouts: it has nobody waiting and may take longer.
 /// </summary>
 public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<string> pipelines, IHttpContextAccessor http) : DbCommandInterceptor
@@ -31,7 +33,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var reader = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<DbDataReader>(
-            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteReaderAsync(t), command, ct)), command, cancellationToken);
+            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteReaderAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
         return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
     }
 
@@ -44,7 +46,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var rows = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<int>(
-            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteNonQueryAsync(t), command, ct)), command, cancellationToken);
+            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteNonQueryAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
         return InterceptionResult<int>.SuppressWithResult(rows);
     }
 
@@ -57,7 +59,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var scalar = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<object?>(
-            ThreadPoolCancellation.RunAsync(static (c, t) => c.ExecuteScalarAsync(t), command, ct)), command, cancellationToken);
+            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteScalarAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
         return InterceptionResult<object>.SuppressWithResult(scalar!);
     }
 
@@ -75,7 +77,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
             }
 
             await _pipeline.ExecuteAsync(static (connection, ct) => new ValueTask<bool>(
-                ThreadPoolCancellation.RunAsync(static async (c, t) => { await c.OpenAsync(t); return true; }, connection, ct)), connection, cancellationToken);
+                AbandonedConnectionWork.RunAsync(connection, static async (c, t) => { await c.OpenAsync(t); return true; }, connection, ct)), connection, cancellationToken);
             return InterceptionResult.Suppress();
         }
     }
@@ -94,10 +96,12 @@ public static class PostgresResilienceExtensions
     {
         services.AddSingleton<PostgresResilienceInterceptor>();
         services.AddSingleton<PostgresResilienceInterceptor.ConnectionOpening>();
+#pragma warning disable EF1001 // the provider's connection, replaced: see DeferringNpgsqlRelationalConnection
         services.ConfigureDbContext<TContext>((sp, options) => options
                 .AddInterceptors(
                     sp.GetRequiredService<PostgresResilienceInterceptor>(),
                     sp.GetRequiredService<PostgresResilienceInterceptor.ConnectionOpening>())
+                .ReplaceService<INpgsqlRelationalConnection, DeferringNpgsqlRelationalConnection>()
                 // A failed command surfaces as an exception that is answered (503, or the last-resort 500) and logged once
                 // where it is answered. EF Core would also log each one at Error with its full stack, several times per
                 // request: while PostgreSQL stalls that is thousands of stack traces a second, and formatting them took
@@ -108,6 +112,7 @@ public static class PostgresResilienceExtensions
                     (CoreEventId.QueryIterationFailed, LogLevel.Debug),
                     (CoreEventId.SaveChangesFailed, LogLevel.Debug))),
             ServiceLifetime.Singleton);
+#pragma warning restore EF1001
         return services;
     }
 
@@ -120,8 +125,8 @@ public static class PostgresResilienceExtensions
     /// The connect timeout matters for cancellation too: Npgsql cancels a command by sending PostgreSQL a cancel request
     /// on a new connection and then waiting, synchronously and in the cancelling thread, for the server to close it,
     /// bounded only by this timeout (15 s by default). A stalled server never closes it, so every command the deadline
-    /// cancelled held a thread and its request for 15 s. With 2 s, a request open when the server stalls costs the
-    /// deadline plus at most those 2 s. (1 s was tried: on a loaded machine honest connection openings, SCRAM included,
+    /// cancelled held a thread and its connection for 15 s. With 2 s, at most those 2 s; the request itself is answered
+    /// at the deadline (<see cref="AbandonedConnectionWork"/>). (1 s was tried: on a loaded machine honest connection openings, SCRAM included,
     /// took longer, and a service failed its start.) Migrations connect with a longer timeout.
     /// <para>
     /// <c>No Reset On Close=true</c>: a pooled connection's next command otherwise carries the pool's reset

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace AlyAspire.Shared.Resilience;
@@ -10,21 +12,34 @@ namespace AlyAspire.Shared.Resilience;
 public static class ResilientStoreExtensions
 {
     /// <summary>
-    /// Aspire's <c>AddNpgsqlDbContext</c> without EF Core's retrying execution strategy (a request must not wait
-    /// through six retries of a stalled server; it gets a 503 and retries itself), with a connection string that
-    /// does not wait for a cancelled command's acknowledgement, and with request-path commands behind the PostgreSQL
-    /// pipeline.
+    /// <typeparamref name="TContext"/> on <paramref name="connectionName"/>'s database, enriched by Aspire's client
+    /// integration (health check, traces, metrics), with the platform's fail-fast connection string
+    /// (<see cref="PostgresResilienceExtensions.FailFast"/>), without EF Core's retrying execution strategy (a request
+    /// must not wait through six retries of a stalled server; it gets a 503 and retries itself), and with request-path
+    /// commands behind the PostgreSQL pipeline.
     /// </summary>
+    /// <remarks>
+    /// Not pooled (Aspire's <c>AddNpgsqlDbContext</c> pools): a command abandoned at its deadline keeps its connection
+    /// busy for up to two seconds (<see cref="AbandonedConnectionWork"/>), and a pooled context would hand that
+    /// connection to the next request.
+    /// </remarks>
     public static IHostApplicationBuilder AddResilientNpgsqlDbContext<TContext>(
         this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
         where TContext : DbContext
     {
         builder.Services.AddDependencyResilience();
-        builder.AddNpgsqlDbContext<TContext>(connectionName, settings =>
+        var connectionString = PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString(connectionName));
+        builder.Services.AddDbContext<TContext>(options =>
         {
-            settings.ConnectionString = PostgresResilienceExtensions.FailFast(settings.ConnectionString);
+            options.UseNpgsql(connectionString);
+            configureDbContextOptions?.Invoke(options);
+        });
+        // The fail-fast connection string goes into Enrich's settings too, so nothing it configures connects without it.
+        builder.EnrichNpgsqlDbContext<TContext>(settings =>
+        {
             settings.DisableRetry = true;
-        }, configureDbContextOptions);
+            settings.ConnectionString = connectionString;
+        });
         builder.Services.AddPostgresResilience<TContext>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using AlyAspire.AgentGate;
+using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Audit;
 using AlyAspire.Shared.Errors;
 using AlyAspire.Shared.Http;
@@ -34,18 +35,7 @@ internal static class Extensions
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentWorkspace, PrincipalWorkspace>();
         // Deadlines and breakers on both stores (DependencyPipelines): a stalled one answers 503 + Retry-After, never a hang.
-        services.AddDependencyResilience();
-        var storeConnection = PostgresResilienceExtensions.FailFast(builder.Configuration.GetConnectionString("storedb"));
-        services.AddDbContext<StoreDbContext>(options => options.UseNpgsql(storeConnection));
-        // Without EF Core's retrying strategy, which Enrich turns on by default: a request on a dead server would wait
-        // through its back-off (seconds) instead of failing fast behind the pipeline's deadline and breaker.
-        // The fail-fast connection string goes into Enrich's settings too, so nothing it configures connects without it.
-        builder.EnrichNpgsqlDbContext<StoreDbContext>(settings =>
-        {
-            settings.DisableRetry = true;
-            settings.ConnectionString = storeConnection;
-        });
-        services.AddPostgresResilience<StoreDbContext>();
+        builder.AddResilientNpgsqlDbContext<StoreDbContext>("storedb");
         services.AddOptions<DemoWorkspaceOptions>().BindConfiguration(DemoWorkspaceOptions.Section);
         services.AddMigration<StoreDbContext>(StoreSeed.SeedAsync);
         builder.AddResilientRedisClient("redis");
@@ -66,6 +56,7 @@ internal static class Extensions
         services.AddScoped<MediaService>();
         services.AddScoped<VoiceAgentService>();
         services.AddScoped<WorkspaceSettingsService>();
+        services.AddApiKeyClient();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<CheckoutService>();
         services.AddScoped<IdempotentRequests>();
