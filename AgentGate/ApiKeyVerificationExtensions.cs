@@ -1,5 +1,6 @@
 using AlyAspire.Shared.ApiKeys;
 using AlyAspire.Shared.Credentials;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Shared.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,13 +10,15 @@ namespace AlyAspire.AgentGate;
 public static class ApiKeyVerificationExtensions
 {
     /// <summary>
-    /// Registers API key verification for an agent surface: <see cref="ApiKeyClient"/> (service credential,
-    /// <c>http://keyservice</c>), <see cref="ApiKeyVerifier"/> (also as <see cref="ICredentialVerifier"/>), its
+    /// Registers API key verification for an agent surface: a KeyService client of its own (service credential,
+    /// <c>http://keyservice</c>, one attempt: <see cref="VerificationCalls"/>), <see cref="ApiKeyVerifier"/> (also as <see cref="ICredentialVerifier"/>), its
     /// cache and the revocation subscriber. Needs an <c>IConnectionMultiplexer</c> (<c>AddRedisClient("redis")</c>).
     /// </summary>
     public static IServiceCollection AddApiKeyVerification(this IServiceCollection services)
     {
-        services.AddApiKeyClient();
+        services.AddHttpClient(VerificationCalls.KeyServiceClient, client => client.BaseAddress = new Uri("http://keyservice"))
+            .AddInternalServiceCredential(PlatformServices.KeyService)
+            .AsVerificationCall();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyVerificationCache>();
         services.AddDependencyPipelines();

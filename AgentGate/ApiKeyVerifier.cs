@@ -11,11 +11,13 @@ namespace AlyAspire.AgentGate;
 /// the key's expiry. If Redis cannot be reached the cache is bypassed, so a revocation can never be missed.
 /// </summary>
 public sealed class ApiKeyVerifier(
-    ApiKeyClient keyService,
+    IHttpClientFactory httpClients,
     ApiKeyVerificationCache cache,
     RevocationMarkers revocationMarkers,
     TimeProvider time) : ICredentialVerifier
 {
+    private readonly ApiKeyClient keyService = new(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
+
     public CredentialKind Kind => CredentialKind.ApiKey;
 
     /// <exception cref="ApiKeyServiceException">KeyService refused the verification call (e.g. it is unavailable).</exception>

@@ -170,7 +170,7 @@ public static class OAuthTokenVerificationExtensions
         services.AddMemoryCache();
         services.AddDependencyPipelines();
         services.TryAddSingleton<RevocationMarkers>();
-        services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = new Uri("http://authserver"));
+        services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = new Uri("http://authserver")).AsVerificationCall();
         services.AddSingleton<OAuthTokenVerifier>();
         services.AddSingleton<ICredentialVerifier>(sp => sp.GetRequiredService<OAuthTokenVerifier>());
         return services;

@@ -11,7 +11,7 @@ namespace AlyAspire.Tests.KeyService;
 
 /// <summary>
 /// One verifying process in miniature: <c>AddApiKeyVerification()</c> in its own service provider (own memory cache,
-/// own Redis connection, <see cref="ApiKeyClient"/> pointed at the running KeyService with the service key), as
+/// own Redis connection, its KeyService client pointed at the running KeyService with the service key), as
 /// StorefrontApi wires it. Counts the calls that reach KeyService.
 /// </summary>
 internal sealed class VerifierHarness : IAsyncDisposable
@@ -57,7 +57,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
 
         services.AddApiKeyVerification();
         // The test process has no service discovery: point the client at the running KeyService directly.
-        services.AddHttpClient<ApiKeyClient>(client => client.BaseAddress = platform.Endpoint("keyservice"))
+        services.AddHttpClient(VerificationCalls.KeyServiceClient, client => client.BaseAddress = platform.Endpoint("keyservice"))
             .AddHttpMessageHandler(() => new CountingHandler(calls));
 
         var harness = new VerifierHarness(services.BuildServiceProvider(), redis, calls);

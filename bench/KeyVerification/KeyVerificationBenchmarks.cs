@@ -39,7 +39,9 @@ public class KeyVerificationBenchmarks
             .Build());
         services.AddSingleton<IConnectionMultiplexer>(await ConnectionMultiplexer.ConnectAsync(await _stack.ConnectionStringAsync("redis")));
         services.AddApiKeyVerification();
-        services.AddHttpClient<ApiKeyClient>(client => client.BaseAddress = _stack.Endpoint("keyservice"));
+        // The bench process has no service discovery: both the verifier's client and the bench's own point at the KeyService.
+        services.AddHttpClient(VerificationCalls.KeyServiceClient, client => client.BaseAddress = _stack.Endpoint("keyservice"));
+        services.AddApiKeyClient().ConfigureHttpClient(client => client.BaseAddress = _stack.Endpoint("keyservice"));
         _services = services.BuildServiceProvider();
         _verifier = _services.GetRequiredService<ApiKeyVerifier>();
         _keyService = _services.GetRequiredService<ApiKeyClient>();
