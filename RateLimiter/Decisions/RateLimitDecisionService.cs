@@ -56,7 +56,12 @@ public sealed class RateLimitDecisionService(
         catch (Exception ex) when (ex is RedisException or TimeoutException or Polly.ExecutionRejectedException)
         {
             metrics.RecordFailure("redis");
-            logger.LogWarning(ex, "No limit decision for workspace {WorkspaceId}: Redis is unreachable", request.WorkspaceId);
+            // Without the stack: while Redis is gone this is every decision, and formatting stacks takes the CPU the
+            // fallbacks need. While the breaker is open the failures that opened it have been logged.
+            if (ex is not Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                logger.LogWarning("No limit decision for workspace {WorkspaceId}: Redis is unreachable ({Failure})", request.WorkspaceId, ex.GetType().Name);
+            }
             throw new RpcException(new Status(StatusCode.Unavailable, "The limit store is unreachable."));
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException })
