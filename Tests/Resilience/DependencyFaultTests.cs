@@ -28,18 +28,6 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
     private static readonly TimeSpan NormalWithin = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestAnswer = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// A request whose command was under way, or started before the breaker opened, when PostgreSQL stalled: the 1.5 s
-    /// deadline, then up to 2 s more while Npgsql's cancel request to the stalled server times out (it waits for the
-    /// server to close the cancel connection, bounded only by the connect timeout). Short of the issue's 2 s.
-    /// </summary>
-    private static readonly TimeSpan LongestAnswerWhilePostgresStalls = TimeSpan.FromSeconds(4);
-
-    /// <summary>
-    /// While PostgreSQL is gone (killed, not paused) a refusal takes longer than the 2 s the issue asks for (2–5 s
-    /// measured, up to 6.6 s in CI: connection attempts to the restarting server); this bound is what the platform keeps today.
-    /// </summary>
-    private static readonly TimeSpan LongestAnswerWhilePostgresIsGone = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HealthAnswerWithin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HealedWithin = TimeSpan.FromSeconds(30);
 
@@ -73,7 +61,9 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
         // Every request is answered: none may wait out the stall (a command behind the pool's reset once did, and a
         // driver's cancel request on a timer thread once stopped every timer of the service).
         AssertAll(run.Samples, s => !s.Unanswered, $"answered within the client's {PacedLoad.ClientTimeout.TotalSeconds} s");
-        AssertAll(run.Samples, s => s.Latency <= LongestAnswerWhilePostgresStalls, "answered within 4 s");
+        // Including a request whose command was under way when the server stalled: answered at the deadline, not
+        // after the driver's cancel request to the stalled server has timed out too (AbandonedConnectionWork).
+        AssertAll(run.Samples, s => s.Latency <= LongestAnswer, "answered within 2 s");
         AssertAll(run.StartedBetween(run.ResumedAt + NormalWithin, TimeSpan.MaxValue), s => s.Status == 200, "answered 200 from 5 s after the resume");
         foreach (var answer in run.Health)
         {
@@ -90,8 +80,7 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
 
         Assert.True(healedAfter <= HealedWithin, $"The stack was healthy again only after {healedAfter.TotalSeconds:F1} s.");
         // Meanwhile agents were answered from the fallbacks.
-        // 3 s, not the pause's 2 s: the clients reconnect to the restarted server meanwhile (seen up to 2.2 s under CI load).
-        AssertAll(samples, s => s.Status is >= 200 and < 300 && s.Latency <= TimeSpan.FromSeconds(3), "answered 2xx within 3 s while Redis was gone");
+        AssertAll(samples, s => s.Status is >= 200 and < 300 && s.Latency <= LongestAnswer, "answered 2xx within 2 s while Redis was gone");
     }
 
     [Fact]
@@ -100,8 +89,9 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
         var (samples, healedAfter) = await KillUnderLoadAsync("postgres", () => StoreProcesses.Postmaster(platform));
 
         Assert.True(healedAfter <= HealedWithin, $"The stack was healthy again only after {healedAfter.TotalSeconds:F1} s.");
-        AssertAll(samples, s => (s.Status is >= 200 and < 300 || (s.Status == 503 && s.HasRetryAfter)) && s.Latency <= LongestAnswerWhilePostgresIsGone,
-            "answered 2xx or 503 with Retry-After, within 10 s, while PostgreSQL was gone");
+        // A key verification that found KeyService's database gone is one attempt, not retried with back-off (VerificationCalls).
+        AssertAll(samples, s => (s.Status is >= 200 and < 300 || (s.Status == 503 && s.HasRetryAfter)) && s.Latency <= LongestAnswer,
+            "answered 2xx or 503 with Retry-After, within 2 s, while PostgreSQL was gone");
     }
 
     private sealed record PauseRun(IReadOnlyList<LoadSample> Samples, TimeSpan PausedAt, TimeSpan ResumedAt, IReadOnlyList<HealthAnswer> Health)
@@ -207,7 +197,7 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
             });
         }
 
-        return new PacedLoad(platform.Endpoint("storefrontapi"), bearer, OrdersPath, RequestsPerSecond);
+        return await PacedLoad.StartAsync(platform.Endpoint("storefrontapi"), bearer, OrdersPath, RequestsPerSecond);
     }
 
     private async Task<IReadOnlyList<HealthAnswer>> HealthOfEveryServiceAsync() =>
@@ -275,5 +265,10 @@ public sealed class DependencyFaultTests(PlatformFixture platform, ITestOutputHe
             output.WriteLine($"{fault} {phase}: {phaseSamples.Count} requests, p50 {Percentile(phaseSamples, 0.5).TotalMilliseconds:F0} ms, "
                 + $"p99 {Percentile(phaseSamples, 0.99).TotalMilliseconds:F0} ms, max {phaseSamples.Max(s => s.Latency).TotalMilliseconds:F0} ms; {statuses}");
         }
+
+        // Where the slowest answers sat relative to the fault says which wait they were in.
+        var slowest = samples.OrderByDescending(s => s.Latency).Take(8)
+            .Select(s => $"{s.Latency.TotalMilliseconds:F0} ms ({s.Status}) started at {(s.Started - from).TotalMilliseconds:+0;-0} ms");
+        output.WriteLine($"{fault} slowest: {string.Join(", ", slowest)}");
     }
 }
