@@ -12,8 +12,7 @@ namespace AlyAspire.RateLimiter.Client.Workspace;
 /// Asks the RateLimiter (gRPC over one persistent HTTP/2 connection) for each decision. When it cannot
 /// answer within <see cref="AgentRateLimitingOptions.DecisionTimeout"/>, the configured
 /// <see cref="RateLimitFailureMode"/> decides instead, and keeps deciding for
-/// <see cref="AgentRateLimitingOptions.RemoteRetryInterval"/> so an outage costs one timeout, not one per request
-/// (a prompt refusal is asked once more first).
+/// <see cref="AgentRateLimitingOptions.RemoteRetryInterval"/> so an outage costs one timeout, not one per request.
 /// A busy credential's requests are served from its lease when it holds one (<see cref="DecisionLeases"/>).
 /// </summary>
 public sealed partial class RemoteWorkspaceRateLimiter(
@@ -56,22 +55,10 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             return Degrade(workspaceId, credentialId, cost);
         }
 
-        var request = new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = cost, Lease = leaseWanted };
         CheckReply reply;
         try
         {
-            try
-            {
-                reply = await DecideAsync(request, cancellationToken);
-            }
-            catch (RpcException ex) when (ex.StatusCode != StatusCode.DeadlineExceeded && !cancellationToken.IsCancellationRequested)
-            {
-                // A prompt refusal (the RateLimiter's own Redis deadline missed once on a loaded machine) is asked again
-                // at once, so one slow call does not put the whole instance on its local fallback; a second failure is
-                // an outage. A missed deadline is not asked again: the request has waited long enough.
-                // (A refused decision may still have been spent in Redis: asking again can only undercount the budget.)
-                reply = await DecideAsync(request, cancellationToken);
-            }
+            reply = await DecideAsync(new CheckRequest { WorkspaceId = workspaceId, CredentialId = credentialId, Cost = cost, Lease = leaseWanted }, cancellationToken);
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
