@@ -11,8 +11,8 @@ public static class ApiKeyVerificationExtensions
 {
     /// <summary>
     /// Registers API key verification for an agent surface: a KeyService client of its own (service credential,
-    /// <c>http://keyservice</c>, one attempt: <see cref="VerificationCalls"/>), <see cref="ApiKeyVerifier"/> (also as <see cref="ICredentialVerifier"/>), its
-    /// cache and the revocation subscriber. Needs an <c>IConnectionMultiplexer</c> (<c>AddRedisClient("redis")</c>).
+    /// <c>http://keyservice</c>, one attempt: <see cref="VerificationCalls"/>), <see cref="ApiKeyVerifier"/> (also as
+    /// <see cref="ICredentialVerifier"/>), its cache and the revocation subscriber. Needs an <c>IConnectionMultiplexer</c> (<c>AddRedisClient("redis")</c>).
     /// </summary>
     public static IServiceCollection AddApiKeyVerification(this IServiceCollection services)
     {

@@ -16,7 +16,7 @@ public sealed class ApiKeyVerifier(
     RevocationMarkers revocationMarkers,
     TimeProvider time) : ICredentialVerifier
 {
-    private readonly ApiKeyClient keyService = new(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
+    private readonly ApiKeyClient _keyService = new(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
 
     public CredentialKind Kind => CredentialKind.ApiKey;
 
@@ -55,7 +55,7 @@ public sealed class ApiKeyVerifier(
             }
         }
 
-        var answer = await keyService.VerifyAsync(bearer, cancellationToken);
+        var answer = await _keyService.VerifyAsync(bearer, cancellationToken);
         if (!answer.Valid || answer.KeyId is not { } keyId || answer.WorkspaceId is not { } workspaceId)
         {
             cache.Remove(cacheKey);

@@ -22,9 +22,10 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // A stalled PostgreSQL blocks a pool thread per cancelled command for up to a second (the driver's cancel
-        // request is synchronous, see PostgresResilienceExtensions.FailFast); without spare threads the pool starves
-        // and every request waits, /health included. Threads above the minimum are created only when work is queued.
+        // A stalled store makes work wait in bursts: the driver's synchronous cancel requests now wait on threads of
+        // their own (DedicatedThreadCancellation), but a burst of blocked work the platform does not control would
+        // otherwise wait for the pool's slow thread injection, /health included. Threads above the minimum are
+        // created only when work is queued.
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, MinimumPoolThreads), completionPorts);
         // A console that reads slowly (a busy orchestrator's pipe) must cost log lines, never requests waiting to log.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AlyAspire.RateLimiter.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -10,18 +11,44 @@ namespace AlyAspire.RateLimiter.Limits;
 /// configuration. Cached in memory because it is read on every decision; an edit through the admin API drops
 /// the entry here and, through <see cref="LimitPolicyChangeSignals"/>, on every other RateLimiter instance.
 /// </summary>
-public sealed class WorkspaceLimitPolicies(
+/// <remarks>
+/// An entry older than <see cref="RateLimitOptions.PolicyCacheDuration"/> is still answered while one read in the
+/// background renews it: a decision never waits for limitsdb for a workspace it already knows. While limitsdb stalled,
+/// every decision of a workspace whose entry had just expired waited for the 1.5 s PostgreSQL deadline, past the
+/// callers' 1 s decision deadline, and the agent's own request waited for both. Only a workspace not seen yet (or
+/// just edited) is read on the decision's path.
+/// </remarks>
+public sealed partial class WorkspaceLimitPolicies(
     IServiceScopeFactory scopeFactory,
     IMemoryCache cache,
-    IOptionsMonitor<RateLimitOptions> options)
+    IOptionsMonitor<RateLimitOptions> options,
+    TimeProvider time,
+    ILogger<WorkspaceLimitPolicies> logger)
 {
+    /// <summary>How long a known workspace's limits are kept at all, renewed or not.</summary>
+    private static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<string, Task> _renewals = new();
+
+    private sealed record Entry(WorkspaceLimits Limits, DateTimeOffset FreshUntil);
+
     public async ValueTask<WorkspaceLimits> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(CacheKey(workspaceId), out WorkspaceLimits? cached) && cached is not null)
+        if (cache.TryGetValue(CacheKey(workspaceId), out Entry? cached) && cached is not null)
         {
-            return cached;
+            if (cached.FreshUntil <= time.GetUtcNow())
+            {
+                RenewInBackground(workspaceId);
+            }
+
+            return cached.Limits;
         }
 
+        return await LoadAsync(workspaceId, cancellationToken);
+    }
+
+    private async Task<WorkspaceLimits> LoadAsync(string workspaceId, CancellationToken cancellationToken)
+    {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LimitsDbContext>();
         var limitOverride = await db.WorkspaceLimitOverrides.AsNoTracking()
@@ -30,10 +57,43 @@ public sealed class WorkspaceLimitPolicies(
         var duration = options.CurrentValue.PolicyCacheDuration;
         if (duration > TimeSpan.Zero)
         {
-            cache.Set(CacheKey(workspaceId), limits, duration);
+            cache.Set(CacheKey(workspaceId), new Entry(limits, time.GetUtcNow() + duration), KeptFor);
         }
 
         return limits;
+    }
+
+    /// <summary>One renewal per workspace at a time, off the decision's path (and outside the request's context).</summary>
+    private void RenewInBackground(string workspaceId)
+    {
+        if (_renewals.ContainsKey(workspaceId))
+        {
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            var renewal = new Task<Task>(async () =>
+            {
+                try
+                {
+                    await LoadAsync(workspaceId, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    // The known limits stay in force; the next decision after this one tries again.
+                    LogRenewalFailed(logger, workspaceId, ex.GetType().Name);
+                }
+                finally
+                {
+                    _renewals.TryRemove(workspaceId, out _);
+                }
+            });
+            if (_renewals.TryAdd(workspaceId, renewal))
+            {
+                renewal.Start(TaskScheduler.Default);
+            }
+        }
     }
 
     /// <summary>The limits an override (or none) gives a workspace; an unknown plan falls back to the default plan.</summary>
@@ -53,4 +113,7 @@ public sealed class WorkspaceLimitPolicies(
     public void Forget(string workspaceId) => cache.Remove(CacheKey(workspaceId));
 
     private static string CacheKey(string workspaceId) => "workspace-limits:" + workspaceId;
+
+    [LoggerMessage(LogLevel.Warning, "The limits of workspace {WorkspaceId} could not be renewed ({Failure}); the known ones stay in force")]
+    private static partial void LogRenewalFailed(ILogger logger, string workspaceId, string failure);
 }

@@ -25,8 +25,8 @@ public static class AbandonedConnectionWork
     private static readonly ConditionalWeakTable<DbConnection, Work> Running = new();
 
     /// <summary>
-    /// Runs <paramref name="operation"/> on <paramref name="connection"/> with a token cancelled (from the thread pool,
-    /// see <see cref="ThreadPoolCancellation"/>) when <paramref name="deadline"/> is; if the deadline comes first and the
+    /// Runs <paramref name="operation"/> on <paramref name="connection"/> with a token cancelled (on a thread of its own,
+    /// see <see cref="DedicatedThreadCancellation"/>) when <paramref name="deadline"/> is; if the deadline comes first and the
     /// operation may be <paramref name="abandonable"/>, throws at once and leaves the operation to end in the background.
     /// </summary>
     /// <param name="abandonable">
@@ -45,10 +45,10 @@ public static class AbandonedConnectionWork
 
         if (!abandonable)
         {
-            return await ThreadPoolCancellation.RunAsync(operation, state, deadline);
+            return await DedicatedThreadCancellation.RunAsync(operation, state, deadline);
         }
 
-        var relay = new ThreadPoolCancellation(deadline);
+        var relay = new DedicatedThreadCancellation(deadline);
         Task<T> work;
         try
         {
@@ -104,14 +104,14 @@ public static class AbandonedConnectionWork
     public static bool TryDeferClose(DbConnection connection, bool dispose) =>
         Running.TryGetValue(connection, out var work) && work.TryDeferClose(dispose);
 
-    private static void Abandon<T>(DbConnection connection, Task<T> operation, ThreadPoolCancellation relay)
+    private static void Abandon<T>(DbConnection connection, Task<T> operation, DedicatedThreadCancellation relay)
     {
         var work = new Work();
         Running.AddOrUpdate(connection, work);
         _ = EndAsync(connection, work, operation, relay);
     }
 
-    private static async Task EndAsync<T>(DbConnection connection, Work work, Task<T> operation, ThreadPoolCancellation relay)
+    private static async Task EndAsync<T>(DbConnection connection, Work work, Task<T> operation, DedicatedThreadCancellation relay)
     {
         try
         {

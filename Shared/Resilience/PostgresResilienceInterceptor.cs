@@ -14,7 +14,7 @@ namespace AlyAspire.Shared.Resilience;
 /// Runs every EF Core command and connection opening made on a request's path inside the
 /// <see cref="DependencyPipelines.Postgres"/> pipeline (deadline and circuit breaker), so a stalled or absent
 /// PostgreSQL fails a request within the deadline, and at once while the breaker is open. The driver sees the
-/// deadline through a <see cref="ThreadPoolCancellation"/>, so its cancel request never blocks a timer, and the request
+/// deadline through a <see cref="DedicatedThreadCancellation"/>, so its cancel request never blocks a timer, and the request
 /// does not wait for that cancel request (<see cref="AbandonedConnectionWork"/>). Work off a request
 /// (migrations, background flushers) keeps the driver's own timeouts: it has nobody waiting and may take longer.
 /// </summary>
