@@ -16,8 +16,6 @@ public sealed class ApiKeyVerifier(
     RevocationMarkers revocationMarkers,
     TimeProvider time) : ICredentialVerifier
 {
-    private readonly ApiKeyClient _keyService = new(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
-
     public CredentialKind Kind => CredentialKind.ApiKey;
 
     /// <exception cref="ApiKeyServiceException">KeyService refused the verification call (e.g. it is unavailable).</exception>
@@ -55,7 +53,9 @@ public sealed class ApiKeyVerifier(
             }
         }
 
-        var answer = await _keyService.VerifyAsync(bearer, cancellationToken);
+        // The client is made only here, on a miss: a request served from the cache needs none.
+        var keyService = new ApiKeyClient(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
+        var answer = await keyService.VerifyAsync(bearer, cancellationToken);
         if (!answer.Valid || answer.KeyId is not { } keyId || answer.WorkspaceId is not { } workspaceId)
         {
             cache.Remove(cacheKey);

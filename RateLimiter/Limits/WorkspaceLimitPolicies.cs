@@ -28,7 +28,7 @@ public sealed partial class WorkspaceLimitPolicies(
     /// <summary>How long a known workspace's limits are kept at all, renewed or not.</summary>
     private static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
 
-    private readonly ConcurrentDictionary<string, Task> _renewals = new();
+    private readonly ConcurrentDictionary<string, byte> _renewing = new();
 
     private sealed record Entry(WorkspaceLimits Limits, DateTimeOffset FreshUntil);
 
@@ -66,33 +66,31 @@ public sealed partial class WorkspaceLimitPolicies(
     /// <summary>One renewal per workspace at a time, off the decision's path (and outside the request's context).</summary>
     private void RenewInBackground(string workspaceId)
     {
-        if (_renewals.ContainsKey(workspaceId))
+        if (!_renewing.TryAdd(workspaceId, 0))
         {
             return;
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            var renewal = new Task<Task>(async () =>
-            {
-                try
-                {
-                    await LoadAsync(workspaceId, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    // The known limits stay in force; the next decision after this one tries again.
-                    LogRenewalFailed(logger, workspaceId, ex.GetType().Name);
-                }
-                finally
-                {
-                    _renewals.TryRemove(workspaceId, out _);
-                }
-            });
-            if (_renewals.TryAdd(workspaceId, renewal))
-            {
-                renewal.Start(TaskScheduler.Default);
-            }
+            _ = Task.Run(() => RenewAsync(workspaceId));
+        }
+    }
+
+    private async Task RenewAsync(string workspaceId)
+    {
+        try
+        {
+            await LoadAsync(workspaceId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The known limits stay in force; the next decision after this one tries again.
+            LogRenewalFailed(logger, workspaceId, ex.GetType().Name);
+        }
+        finally
+        {
+            _renewing.TryRemove(workspaceId, out _);
         }
     }
 

@@ -15,8 +15,8 @@ namespace AlyAspire.Shared.Resilience;
 /// deadline and the work runs on, cancelled, in the background, holding its connection. Npgsql's connections are not
 /// thread-safe and closing one mid-command would return a busy connector to the pool, so until the work has ended
 /// the connection is busy: commands and openings on it are refused at once as unavailable, and closing or disposing it
-/// is deferred to the moment the work ends (<see cref="DeferringNpgsqlRelationalConnection"/>). A command in a transaction is not abandoned (see
-/// <c>abandonable</c>).
+/// is deferred to the moment the work ends (<see cref="DeferringNpgsqlRelationalConnection"/>). A command in a
+/// transaction is not abandoned (see <c>abandonable</c>).
 /// The contexts this serves must not be pooled (<see cref="ResilientStoreExtensions"/>): a pooled context would hand
 /// the busy connection to the next request.
 /// </remarks>
@@ -60,12 +60,6 @@ public static class AbandonedConnectionWork
             throw;
         }
 
-        if (work.IsCompleted)
-        {
-            relay.Dispose();
-            return await work;
-        }
-
         try
         {
             var result = await work.WaitAsync(deadline);
@@ -85,6 +79,12 @@ public static class AbandonedConnectionWork
         }
     }
 
+    /// <summary>
+    /// <see cref="RunAsync"/> for a command on its connection: abandonable unless it is part of a transaction.
+    /// </summary>
+    public static Task<T> RunCommandAsync<T>(DbCommand command, Func<DbCommand, CancellationToken, Task<T>> operation, CancellationToken deadline) =>
+        RunAsync(command.Connection!, operation, command, deadline, abandonable: command.Transaction is null);
+
     /// <summary>Refuses, as unavailable, any use of a connection whose abandoned work has not ended.</summary>
     public static void ThrowIfBusy(DbConnection connection)
     {
@@ -94,7 +94,7 @@ public static class AbandonedConnectionWork
         }
     }
 
-    public static bool IsBusy(DbConnection connection) =>
+    private static bool IsBusy(DbConnection connection) =>
         Running.TryGetValue(connection, out var work) && !work.HasEnded;
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var reader = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<DbDataReader>(
-            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteReaderAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
+            AbandonedConnectionWork.RunCommandAsync(command, static (c, t) => c.ExecuteReaderAsync(t), ct)), command, cancellationToken);
         return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
     }
 
@@ -46,7 +46,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var rows = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<int>(
-            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteNonQueryAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
+            AbandonedConnectionWork.RunCommandAsync(command, static (c, t) => c.ExecuteNonQueryAsync(t), ct)), command, cancellationToken);
         return InterceptionResult<int>.SuppressWithResult(rows);
     }
 
@@ -59,7 +59,7 @@ public sealed class PostgresResilienceInterceptor(ResiliencePipelineProvider<str
         }
 
         var scalar = await _pipeline.ExecuteAsync(static (command, ct) => new ValueTask<object?>(
-            AbandonedConnectionWork.RunAsync(command.Connection!, static (c, t) => c.ExecuteScalarAsync(t), command, ct, abandonable: command.Transaction is null)), command, cancellationToken);
+            AbandonedConnectionWork.RunCommandAsync(command, static (c, t) => c.ExecuteScalarAsync(t), ct)), command, cancellationToken);
         return InterceptionResult<object>.SuppressWithResult(scalar!);
     }
 

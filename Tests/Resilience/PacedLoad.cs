@@ -49,8 +49,8 @@ internal sealed class PacedLoad : IAsyncDisposable
 
     /// <summary>
     /// Starts the load once its own client has been answered 200 a few times, several at once: its connections are
-    /// open and its client address has been seen (a new address's first requests wait for the per-address limits'
-    /// first decisions, seen at 2.7 s on a loaded machine), so the samples measure the fault, not the load's cold start.
+    /// open and its client address has been seen (the first requests of a new client and address were seen to take
+    /// 2.7 s on a loaded machine; the cause was not measured), so the samples measure the fault, not the load's cold start.
     /// </summary>
     public static async Task<PacedLoad> StartAsync(Uri baseAddress, string bearer, string path, int requestsPerSecond)
     {
