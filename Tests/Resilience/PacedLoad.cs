@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using AlyAspire.Tests.Infrastructure;
 
 namespace AlyAspire.Tests.Resilience;
 
@@ -55,14 +56,18 @@ internal sealed class PacedLoad : IAsyncDisposable
     public static async Task<PacedLoad> StartAsync(Uri baseAddress, string bearer, string path, int requestsPerSecond)
     {
         var load = new PacedLoad(baseAddress, bearer, path, requestsPerSecond);
-        for (var round = 0; round < 3; round++)
+        // Until it succeeds: a previous fault's breakers may still be letting their first probes through.
+        await Eventually.SucceedsAsync(async () =>
         {
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            for (var round = 0; round < 3; round++)
             {
-                using var response = await load._client.GetAsync(path);
-                response.EnsureSuccessStatusCode();
-            }));
-        }
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+                {
+                    using var response = await load._client.GetAsync(path);
+                    response.EnsureSuccessStatusCode();
+                }));
+            }
+        });
 
         load._clock.Start();
         load._pacer = Task.Run(load.PaceAsync);
