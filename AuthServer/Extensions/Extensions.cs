@@ -195,6 +195,7 @@ internal static class Extensions
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
                     .AddEventHandler(ClientCredentialsGrantHandler.Descriptor)
+                    .AddEventHandler(ClientCredentialsTokenIssuer.Descriptor)
                     .AddEventHandler(ConsumeCodeOnFailedRedemptionHandler.Descriptor)
                     .AddEventHandler(DiscoveryMetadataHandler.Descriptor)
                     .AddEventHandler(DiscoveryDocumentCache.Serve.Descriptor)

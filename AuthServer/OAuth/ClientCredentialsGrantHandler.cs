@@ -14,11 +14,9 @@ namespace AlyAspire.AuthServer.OAuth;
 
 /// <summary>
 /// The <c>client_credentials</c> grant of a machine client (<see cref="MachineClient"/>). OpenIddict has already
-/// authenticated the client and checked its grant and scope permissions; this builds the token's principal: the
-/// client itself as subject (RFC 9068 §2.2: no resource owner), the workspace (<c>org</c>), the requested scopes (all
-/// of the client's when none are named), the platform's resources, the UCP platform profile the client is bound to
-/// (<see cref="AgentClaimTypes.PlatformProfile"/>, if any), and the client's standing authorization, whose
-/// revocation marker kills every token at once when the client is deleted.
+/// authenticated the client and checked its grant and scope permissions; this builds the token's principal
+/// (<see cref="MachineClientGrant.CreateIdentity"/>). Most grants never get here: <see cref="ClientCredentialsTokenIssuer"/>
+/// answers a well-formed request from a client whose secret was verified recently before OpenIddict's pipeline.
 /// </summary>
 public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAuthServerOptions> oauth)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
@@ -38,19 +36,7 @@ public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAu
         }
 
         var clientId = context.Request.ClientId;
-        // The client's standing authorization comes with it, tracked: the token entry refers to it, and OpenIddict
-        // finds it in this request's context instead of reading it a second time.
-        var client = clientId is null ? null : await db.MachineClients.AsTracking()
-            .Where(c => c.ClientId == clientId)
-            .Select(c => new
-            {
-                c.WorkspaceId,
-                c.Scopes,
-                c.AuthorizationId,
-                c.PlatformProfile,
-                Authorization = db.Set<OpenIddictEntityFrameworkCoreAuthorization>().FirstOrDefault(a => a.Id == c.AuthorizationId),
-            })
-            .SingleOrDefaultAsync(context.CancellationToken);
+        var client = clientId is null ? null : await MachineClientGrant.FindAsync(db, clientId, context.CancellationToken);
         if (client is null)
         {
             // Only machine clients hold the grant's permission; this is a second line, not the first.
@@ -58,23 +44,8 @@ public sealed class ClientCredentialsGrantHandler(AuthDbContext db, IOptions<OAu
             return;
         }
 
-        var requested = context.Request.GetScopes();
-        var scopes = requested.IsDefaultOrEmpty ? [.. client.Scopes] : requested.Intersect(client.Scopes, StringComparer.Ordinal).ToArray();
         var resources = context.Request.GetResources() is { Length: > 0 } named ? named : [.. oauth.Value.Resources];
-
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, clientId)
-            .SetClaim(AgentClaimTypes.WorkspaceId, client.WorkspaceId.ToString())
-            .SetClaim(AgentClaimTypes.PlatformProfile, client.PlatformProfile);
-        identity.SetScopes(scopes);
-        identity.SetResources(resources);
-        identity.SetAuthorizationId(client.AuthorizationId);
-        identity.SetDestinations(claim => claim.Type switch
-        {
-            Claims.Subject or AgentClaimTypes.WorkspaceId or AgentClaimTypes.PlatformProfile => [Destinations.AccessToken],
-            _ => [],
-        });
-
+        var identity = client.CreateIdentity(clientId!, client.GrantedScopes(context.Request.GetScopes()), resources);
         context.SignIn(new ClaimsPrincipal(identity));
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AlyAspire.AuthServer.OAuth;
 
@@ -43,36 +42,8 @@ public sealed class ResourceServerCredentials
 
     private async ValueTask<string?> AuthenticateOnceAsync(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
-        {
-            return null;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
-        {
-            return null; // OpenIddict refuses an unreadable form in its own words.
-        }
-
-        string? clientId, secret;
-        var fromForm = form.ContainsKey(Parameters.ClientId) || form.ContainsKey(Parameters.ClientSecret) || form.ContainsKey(Parameters.ClientAssertion);
-        if (request.Headers.Authorization.Count > 0)
-        {
-            if (fromForm || !TryReadBasic(request.Headers.Authorization, out clientId, out secret))
-            {
-                return null;
-            }
-        }
-        else if (form[Parameters.ClientId] is [{ } postedId] && form[Parameters.ClientSecret] is [{ } postedSecret]
-                 && !form.ContainsKey(Parameters.ClientAssertion))
-        {
-            (clientId, secret) = (postedId, postedSecret);
-        }
-        else
+        if (await PresentedClientSecret.ReadFormAsync(request) is not { } form
+            || !PresentedClientSecret.TryRead(request, form, out var clientId, out var secret))
         {
             return null;
         }
@@ -84,36 +55,5 @@ public sealed class ResourceServerCredentials
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         return CryptographicOperations.FixedTimeEquals(presented, expected) ? clientId : null;
-    }
-
-    /// <summary>
-    /// HTTP Basic client credentials (client_secret_basic). RFC 6749 §2.3.1: the id and the secret are form-encoded,
-    /// then joined by a colon and base64-encoded.
-    /// </summary>
-    public static bool TryReadBasic(Microsoft.Extensions.Primitives.StringValues authorization, out string clientId, out string secret)
-    {
-        (clientId, secret) = ("", "");
-        if (authorization is not [{ } header] || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var parameter = header.AsSpan(6).Trim();
-        var buffer = new byte[(parameter.Length * 3 + 3) / 4];
-        if (!Convert.TryFromBase64Chars(parameter, buffer, out var written))
-        {
-            return false;
-        }
-
-        var credentials = Encoding.UTF8.GetString(buffer, 0, written);
-        var colon = credentials.IndexOf(':');
-        if (colon <= 0)
-        {
-            return false;
-        }
-
-        clientId = Uri.UnescapeDataString(credentials[..colon].Replace('+', ' '));
-        secret = Uri.UnescapeDataString(credentials[(colon + 1)..].Replace('+', ' '));
-        return true;
     }
 }

@@ -90,7 +90,7 @@ internal sealed class OAuthEndpointLimitsMiddleware(
     private static async ValueTask<string?> ClientIdAsync(HttpContext context)
     {
         var request = context.Request;
-        if (ResourceServerCredentials.TryReadBasic(request.Headers.Authorization, out var basicClientId, out _))
+        if (PresentedClientSecret.TryReadBasic(request.Headers.Authorization, out var basicClientId, out _))
         {
             return basicClientId;
         }
