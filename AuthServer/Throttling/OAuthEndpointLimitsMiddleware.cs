@@ -43,13 +43,11 @@ internal sealed class OAuthEndpointLimitsMiddleware(
         }
 
         var window = throttling.Value.OAuthWindow;
-        var wait = await counters.CountAsync(
-            new WindowLimit($"{endpoint.Name}:address", ClientAddress.Of(context), endpoint.PerAddress, window), 1, context.RequestAborted);
-        if (wait is null && endpoint.PerClient > 0 && await ClientIdAsync(context) is { } clientId && !IsExempt(endpoint, clientId))
-        {
-            wait = await counters.CountAsync(
-                new WindowLimit($"{endpoint.Name}:client", clientId, endpoint.PerClient, window), 1, context.RequestAborted);
-        }
+        var perAddress = new WindowLimit($"{endpoint.Name}:address", ClientAddress.Of(context), endpoint.PerAddress, window);
+        // Both limits in one count when the request names a client: the per-client one only if the address still fits.
+        var wait = endpoint.PerClient > 0 && await ClientIdAsync(context) is { } clientId && !IsExempt(endpoint, clientId)
+            ? await counters.CountBothAsync(perAddress, new WindowLimit($"{endpoint.Name}:client", clientId, endpoint.PerClient, window), context.RequestAborted)
+            : await counters.CountAsync(perAddress, 1, context.RequestAborted);
 
         if (wait is { } retryAfter)
         {

@@ -33,6 +33,24 @@ public sealed partial class SharedWindowCounters : IDisposable
         return { count, ttl }
         """;
 
+    // Two limits on one request in one round trip: KEYS[1] is counted first, KEYS[2] only if KEYS[1] still fits (a
+    // refused request is not counted against the second subject). ARGV[1], ARGV[2]: limits; ARGV[3], ARGV[4]: windows
+    // (ms). Returns 0 when both fit, else the refusing counter's ms left.
+    private const string CountBothScript = """
+        for i = 1, 2 do
+          local count = redis.call('INCR', KEYS[i])
+          local ttl = redis.call('PTTL', KEYS[i])
+          if ttl < 0 then
+            redis.call('PEXPIRE', KEYS[i], ARGV[i + 2])
+            ttl = tonumber(ARGV[i + 2])
+          end
+          if count > tonumber(ARGV[i]) then
+            return math.max(1, ttl)
+          end
+        end
+        return 0
+        """;
+
     private readonly IConnectionMultiplexer _redis;
     private readonly ThrottlingOptions _options;
     private readonly TimeProvider _time;
@@ -73,6 +91,38 @@ public sealed partial class SharedWindowCounters : IDisposable
             }
         }
 
+        return CountLocally(limit, hits);
+    }
+
+    /// <summary>
+    /// Counts one hit against <paramref name="first"/> and, if it fits, one against <paramref name="then"/>, in one
+    /// Redis round trip (the OAuth endpoints' per-address and per-client limits on the same request). Null when both
+    /// fit; otherwise how long until the refusing window ends.
+    /// </summary>
+    public async ValueTask<TimeSpan?> CountBothAsync(WindowLimit first, WindowLimit then, CancellationToken cancellationToken)
+    {
+        if (_time.GetTimestamp() >= Interlocked.Read(ref _redisRetryAt) && _redis.IsConnected)
+        {
+            try
+            {
+                var waitMs = (long)(await _redis.GetDatabase()
+                    .ScriptEvaluateAsync(CountBothScript, [Key(first), Key(then)],
+                        [first.Limit, then.Limit, (long)first.Window.TotalMilliseconds, (long)then.Window.TotalMilliseconds])
+                    .WaitAsync(_options.RedisDeadline, _time, cancellationToken));
+                return waitMs == 0 ? null : TimeSpan.FromMilliseconds(waitMs);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Interlocked.Exchange(ref _redisRetryAt, _time.GetTimestamp() + (long)(_options.RedisRetryInterval.TotalSeconds * _time.TimestampFrequency));
+                LogCountingLocally(_logger, _options.RedisRetryInterval, e.GetType().Name);
+            }
+        }
+
+        return CountLocally(first, 1) ?? CountLocally(then, 1);
+    }
+
+    private TimeSpan? CountLocally(WindowLimit limit, int hits)
+    {
         using var lease = _local.AttemptAcquire(limit, hits);
         return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limit.Window;
     }
