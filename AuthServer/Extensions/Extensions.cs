@@ -218,5 +218,7 @@ internal static class Extensions
             });
 
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<OpenIddictServerOptions>, ServerCertificateStore>();
+        // The platform's token manager by its own type too (PrefixedReferenceTokenHandler writes entries through it).
+        builder.Services.AddScoped(sp => (RevocationSignalingTokenManager)sp.GetRequiredService<OpenIddict.Core.OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>>());
     }
 }

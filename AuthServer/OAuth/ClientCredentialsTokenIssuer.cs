@@ -85,6 +85,7 @@ public sealed class ClientCredentialsTokenIssuer(
         }
 
         context.Transaction.Request = request;
+        DeferredTokenEntryHandler.SetClientApplicationId(context.Transaction, application.Id!);
         var principal = await AccessTokenPrincipalAsync(context, application, grant.CreateIdentity(clientId, scopes, oauth.Value.Resources), clientId);
         var token = new GenerateTokenContext(context.Transaction)
         {

@@ -11,8 +11,9 @@ namespace AlyAspire.AuthServer.OAuth;
 /// is generated (the token carries the entry's id) and updates it with the payload and reference id right after: two
 /// writes, two commits, per token issued. The entry's id is a GUID made in memory, so for a token whose payload is
 /// persisted (every reference token: <see cref="PrefixedReferenceTokenHandler"/> then writes it) the entry is only
-/// prepared here, its id given to the token, and inserted once, complete, when the payload is attached. Other tokens
-/// get their entry at once, as OpenIddict does.
+/// prepared here, its id given to the token, and inserted once, complete, in one statement when the payload is
+/// attached (<see cref="RevocationSignalingTokenManager.InsertAsync"/>). Other tokens get their entry at once, as
+/// OpenIddict does.
 /// </summary>
 public sealed class DeferredTokenEntryHandler(IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens)
     : IOpenIddictServerHandler<GenerateTokenContext>
@@ -29,8 +30,17 @@ public sealed class DeferredTokenEntryHandler(IOpenIddictApplicationManager appl
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    /// <summary>A prepared entry: the entity (its id already given to the token) and what it will be filled with.</summary>
-    public sealed record PendingEntry(OpenIddictEntityFrameworkCoreToken Token, OpenIddictTokenDescriptor Descriptor);
+    private const string ClientApplicationIdProperty = "alyaspire:client-application-id";
+
+    /// <summary>A prepared entry: its id (already given to the token) and what it will be written with.</summary>
+    public sealed record PendingEntry(string Id, OpenIddictTokenDescriptor Descriptor);
+
+    /// <summary>
+    /// Tells this request's token entries their client's application id, read already by whoever answers the request
+    /// (<see cref="ClientCredentialsTokenIssuer"/>), so it is not looked up again.
+    /// </summary>
+    public static void SetClientApplicationId(OpenIddictServerTransaction transaction, string applicationId) =>
+        transaction.SetProperty(ClientApplicationIdProperty, applicationId);
 
     public async ValueTask HandleAsync(GenerateTokenContext context)
     {
@@ -47,7 +57,11 @@ public sealed class DeferredTokenEntryHandler(IOpenIddictApplicationManager appl
                 ? null : context.Principal.GetClaim(Claims.Subject),
         };
 
-        if (!string.IsNullOrEmpty(context.ClientId))
+        if (context.Transaction.GetProperty<string>(ClientApplicationIdProperty) is { } known)
+        {
+            descriptor.ApplicationId = known;
+        }
+        else if (!string.IsNullOrEmpty(context.ClientId))
         {
             var application = await applications.FindByClientIdAsync(context.ClientId)
                 ?? throw new InvalidOperationException("The client of the token could not be found.");
@@ -62,9 +76,9 @@ public sealed class DeferredTokenEntryHandler(IOpenIddictApplicationManager appl
             return;
         }
 
-        var token = new OpenIddictEntityFrameworkCoreToken();
-        var identifier = token.Id ?? throw new InvalidOperationException("A token entry has no identifier.");
-        context.Transaction.SetProperty(PendingPrefix + identifier, new PendingEntry(token, descriptor));
+        // A GUID, as OpenIddict's own entries get.
+        var identifier = Guid.NewGuid().ToString();
+        context.Transaction.SetProperty(PendingPrefix + identifier, new PendingEntry(identifier, descriptor));
         context.Principal.SetTokenId(identifier);
     }
 

@@ -12,15 +12,15 @@ namespace AlyAspire.AuthServer.OAuth;
 /// <summary>
 /// What a <c>client_credentials</c> grant of a machine client (<see cref="MachineClient"/>) needs, read in one round
 /// trip: the client's workspace, scopes and binding, its OpenIddict application (the current secret's hash and the
-/// permissions) and its standing authorization, both tracked so the token entry written next refers to them without
-/// reading them again. Both ways a grant is answered use it: OpenIddict's pipeline
+/// permissions) and its standing authorization's status. Not tracked: the token entry written next needs only their
+/// ids. Both ways a grant is answered use it: OpenIddict's pipeline
 /// (<see cref="ClientCredentialsGrantHandler"/>) and <see cref="ClientCredentialsTokenIssuer"/>.
 /// </summary>
 public sealed class MachineClientGrant
 {
     private static readonly Func<AuthDbContext, string, CancellationToken, Task<MachineClientGrant?>> ByClientId =
         EF.CompileAsyncQuery((AuthDbContext db, string clientId, CancellationToken _) =>
-            db.MachineClients.AsTracking()
+            db.MachineClients.AsNoTracking()
                 .Where(c => c.ClientId == clientId)
                 .Select(c => new MachineClientGrant
                 {

@@ -15,9 +15,9 @@ namespace AlyAspire.AuthServer.OAuth;
 /// <see cref="CredentialFormats.OAuthRefreshTokenPrefix"/>, so a resource server can tell them apart by form.
 /// The prefix is part of the identifier OpenIddict hashes and stores, so validation, revocation and
 /// introspection look the full string up unchanged. An entry <see cref="DeferredTokenEntryHandler"/> only prepared is
-/// inserted here, complete, in one write; any other is updated, as OpenIddict does.
+/// inserted here, complete, in one statement; any other is updated, as OpenIddict does.
 /// </summary>
-public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenManager) : IOpenIddictServerHandler<GenerateTokenContext>
+public sealed class PrefixedReferenceTokenHandler(RevocationSignalingTokenManager tokenManager) : IOpenIddictServerHandler<GenerateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
@@ -34,11 +34,11 @@ public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenM
         var identifier = context.Principal.GetTokenId()
             ?? throw new InvalidOperationException("The token entry was not created before its payload was attached.");
         var pending = DeferredTokenEntryHandler.Take(context.Transaction, identifier);
-        var token = pending?.Token ?? await tokenManager.FindByIdAsync(identifier)
-            ?? throw new InvalidOperationException("The token entry could not be found.");
-
+        var token = pending is null
+            ? await tokenManager.FindByIdAsync(identifier) ?? throw new InvalidOperationException("The token entry could not be found.")
+            : null;
         var descriptor = pending?.Descriptor ?? new OpenIddictTokenDescriptor();
-        if (pending is null)
+        if (token is not null)
         {
             await tokenManager.PopulateAsync(descriptor, token);
         }
@@ -59,14 +59,13 @@ public sealed class PrefixedReferenceTokenHandler(IOpenIddictTokenManager tokenM
         }
 
         // The token manager obfuscates (hashes) the reference identifier before it is stored.
-        if (pending is null)
+        if (token is not null)
         {
             await tokenManager.UpdateAsync(token, descriptor);
         }
         else
         {
-            await tokenManager.PopulateAsync(token, descriptor);
-            await tokenManager.CreateAsync(token);
+            await tokenManager.InsertAsync(pending!.Id, descriptor, context.CancellationToken);
         }
 
         if (context.IsReferenceToken)

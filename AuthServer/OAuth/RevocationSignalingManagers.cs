@@ -41,6 +41,27 @@ public sealed class RevocationSignalingTokenManager(
         }
     }
 
+    /// <summary>
+    /// Writes a new, complete token entry in one statement (<see cref="CompiledLookupTokenStore.InsertAsync"/>): the
+    /// reference identifier hashed as this manager stores it, with OpenIddict's checks (a type, a status). For entries
+    /// whose id was given to their token before it was generated (<see cref="DeferredTokenEntryHandler"/>).
+    /// </summary>
+    public async ValueTask InsertAsync(string id, OpenIddictTokenDescriptor descriptor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(descriptor.Type) || string.IsNullOrEmpty(descriptor.Status))
+        {
+            throw new InvalidOperationException("A token entry needs a type and a status.");
+        }
+
+        if (Store is not CompiledLookupTokenStore store)
+        {
+            throw new InvalidOperationException("The platform's token store is not registered.");
+        }
+
+        var hashedReferenceId = string.IsNullOrEmpty(descriptor.ReferenceId) ? null : await ObfuscateReferenceIdAsync(descriptor.ReferenceId, cancellationToken);
+        await store.InsertAsync(id, descriptor, hashedReferenceId, cancellationToken);
+    }
+
     public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
     {
         var revoked = await base.TryRevokeAsync(token, cancellationToken);
