@@ -115,11 +115,7 @@ public sealed class ClientCredentialsTokenIssuer(
             response.Scope = string.Join(' ', scopes);
         }
 
-        var answer = http.HttpContext.Response;
-        answer.Headers.CacheControl = "no-store";
-        answer.Headers.Pragma = "no-cache";
-        answer.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
-        await OpenIddictJsonDocuments.WriteAsync(answer, OpenIddictJsonDocuments.Serialize(response), context.CancellationToken);
+        await OpenIddictJsonDocuments.WriteUncachedAsync(http.HttpContext.Response, OpenIddictJsonDocuments.Serialize(response), context.CancellationToken);
         context.HandleRequest();
     }
 

@@ -87,11 +87,7 @@ public sealed class IntrospectionResponseCache : IDisposable
                     return;
             }
 
-            var response = request.HttpContext.Response;
-            response.Headers.CacheControl = "no-store";
-            response.Headers.Pragma = "no-cache";
-            response.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
-            await OpenIddictJsonDocuments.WriteAsync(response, entry.Body, context.CancellationToken);
+            await OpenIddictJsonDocuments.WriteUncachedAsync(request.HttpContext.Response, entry.Body, context.CancellationToken);
             context.HandleRequest();
         }
     }

@@ -24,6 +24,15 @@ internal static class OpenIddictJsonDocuments
         return stream.ToArray();
     }
 
+    /// <summary>An answer carrying a token or a token's state: never stored by a cache (RFC 6749 §5.1, RFC 7662 §4).</summary>
+    public static Task WriteUncachedAsync(HttpResponse response, byte[] document, CancellationToken cancellationToken)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
+        response.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
+        return WriteAsync(response, document, cancellationToken);
+    }
+
     public static async Task WriteAsync(HttpResponse response, byte[] document, CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;

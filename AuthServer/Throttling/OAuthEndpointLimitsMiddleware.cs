@@ -98,21 +98,11 @@ internal sealed class OAuthEndpointLimitsMiddleware(
             return queried;
         }
 
-        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
-        {
-            try
-            {
-                var form = await request.ReadFormAsync(context.RequestAborted);
-                return form.TryGetValue("client_id", out var fromForm) && fromForm is [{ Length: > 0 } posted] ? posted : null;
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
-            {
-                // An unreadable form is counted per address only; the endpoint refuses it as it would anyway.
-                return null;
-            }
-        }
-
-        return null;
+        // An unreadable form is counted per address only; the endpoint refuses it as it would anyway.
+        return await PresentedClientSecret.ReadFormAsync(request) is { } form
+               && form.TryGetValue("client_id", out var fromForm) && fromForm is [{ Length: > 0 } posted]
+            ? posted
+            : null;
     }
 
     private static async Task RefuseAsync(HttpContext context, Surface surface, TimeSpan retryAfter)
