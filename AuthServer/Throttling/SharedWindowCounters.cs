@@ -74,24 +74,14 @@ public sealed partial class SharedWindowCounters : IDisposable
     /// </summary>
     public async ValueTask<TimeSpan?> CountAsync(WindowLimit limit, int hits, CancellationToken cancellationToken)
     {
-        if (_time.GetTimestamp() >= Interlocked.Read(ref _redisRetryAt) && _redis.IsConnected)
+        if (await EvaluateAsync(CountScript, [Key(limit)], [hits, (long)limit.Window.TotalMilliseconds], cancellationToken) is not { } answer)
         {
-            try
-            {
-                var result = (RedisResult[])(await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(CountScript, [Key(limit)], [hits, (long)limit.Window.TotalMilliseconds])
-                    .WaitAsync(_options.RedisDeadline, _time, cancellationToken))!;
-                var count = (long)result[0];
-                return count + (hits == 0 ? 1 : 0) <= limit.Limit ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1]));
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                Interlocked.Exchange(ref _redisRetryAt, _time.GetTimestamp() + (long)(_options.RedisRetryInterval.TotalSeconds * _time.TimestampFrequency));
-                LogCountingLocally(_logger, _options.RedisRetryInterval, e.GetType().Name);
-            }
+            return CountLocally(limit, hits);
         }
 
-        return CountLocally(limit, hits);
+        var result = (RedisResult[])answer!;
+        var count = (long)result[0];
+        return count + (hits == 0 ? 1 : 0) <= limit.Limit ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1]));
     }
 
     /// <summary>
@@ -101,24 +91,38 @@ public sealed partial class SharedWindowCounters : IDisposable
     /// </summary>
     public async ValueTask<TimeSpan?> CountBothAsync(WindowLimit first, WindowLimit then, CancellationToken cancellationToken)
     {
-        if (_time.GetTimestamp() >= Interlocked.Read(ref _redisRetryAt) && _redis.IsConnected)
+        if (await EvaluateAsync(CountBothScript, [Key(first), Key(then)],
+                [first.Limit, then.Limit, (long)first.Window.TotalMilliseconds, (long)then.Window.TotalMilliseconds], cancellationToken) is not { } answer)
         {
-            try
-            {
-                var waitMs = (long)(await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(CountBothScript, [Key(first), Key(then)],
-                        [first.Limit, then.Limit, (long)first.Window.TotalMilliseconds, (long)then.Window.TotalMilliseconds])
-                    .WaitAsync(_options.RedisDeadline, _time, cancellationToken));
-                return waitMs == 0 ? null : TimeSpan.FromMilliseconds(waitMs);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                Interlocked.Exchange(ref _redisRetryAt, _time.GetTimestamp() + (long)(_options.RedisRetryInterval.TotalSeconds * _time.TimestampFrequency));
-                LogCountingLocally(_logger, _options.RedisRetryInterval, e.GetType().Name);
-            }
+            return CountLocally(first, 1) ?? CountLocally(then, 1);
         }
 
-        return CountLocally(first, 1) ?? CountLocally(then, 1);
+        var waitMs = (long)answer;
+        return waitMs == 0 ? null : TimeSpan.FromMilliseconds(waitMs);
+    }
+
+    /// <summary>
+    /// A counting script's answer, or null when Redis cannot be asked or did not answer within
+    /// <see cref="ThrottlingOptions.RedisDeadline"/> (then it is left alone for <see cref="ThrottlingOptions.RedisRetryInterval"/>
+    /// and the caller counts locally).
+    /// </summary>
+    private async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        if (_time.GetTimestamp() < Interlocked.Read(ref _redisRetryAt) || !_redis.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, values).WaitAsync(_options.RedisDeadline, _time, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Interlocked.Exchange(ref _redisRetryAt, _time.GetTimestamp() + (long)(_options.RedisRetryInterval.TotalSeconds * _time.TimestampFrequency));
+            LogCountingLocally(_logger, _options.RedisRetryInterval, e.GetType().Name);
+            return null;
+        }
     }
 
     private TimeSpan? CountLocally(WindowLimit limit, int hits)
