@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using AlyAspire.RateLimiter.Protos;
 using AlyAspire.Shared.RateLimiting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -6,109 +6,167 @@ using Microsoft.Extensions.Options;
 namespace AlyAspire.RateLimiter.Client.Workspace;
 
 /// <summary>
-/// The fallback while the RateLimiter (or its Redis) is unreachable: in-memory token buckets in this instance, one per
-/// workspace and, when the workspace's plan has a per-credential budget, one per credential, sized from the limits as
-/// last reported by the RateLimiter (or from <c>RateLimits:Fallback</c> for a workspace not seen yet). Per instance,
-/// so with N instances a workspace may get up to N times its budget during an outage: the price of staying available.
+/// The fallback while the RateLimiter (or its Redis) is unreachable: the RateLimiter's own arithmetic (GCRA) in this
+/// instance's memory, one budget per workspace and, when the workspace's plan has a per-credential budget, one per
+/// credential. Each budget goes on from its state as the RateLimiter last reported it here, so a workspace that had
+/// spent its budget stays refused during an outage, and a blip of a second hands out no fresh burst. A workspace not
+/// seen yet starts full, with the limits of <c>RateLimits:Fallback</c>. Per instance: with N instances, a workspace
+/// may get up to N times what it had left while the outage lasts, the price of staying available.
 /// </summary>
 /// <remarks>
-/// The credential's bucket is asked first: its refusal costs the workspace nothing, as with the RateLimiter. The two
-/// buckets are not one atomic step here, so when the workspace then refuses, the credential has spent one request.
+/// Not <c>System.Threading.RateLimiting</c>'s token bucket: a bucket starts full and cannot be set to a reported
+/// state (a fresh bucket per instance was a full extra burst on every instance at every blip). As in the RateLimiter's
+/// script, both budgets of a request are decided in one step and written only if both allow.
 /// </remarks>
-public sealed class LocalWorkspaceRateLimiter : IDisposable
+public sealed class LocalWorkspaceRateLimiter(IMemoryCache cache, IOptions<AgentRateLimitingOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan MinimumReplenishmentPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RememberFor = TimeSpan.FromHours(1);
 
-    private readonly IMemoryCache _knownLimits;
-    private readonly FallbackLimitOptions _defaults;
-    private readonly PartitionedRateLimiter<string> _workspaces;
-    private readonly PartitionedRateLimiter<(string WorkspaceId, string CredentialId)> _credentials;
+    /// <summary>Beyond this many credentials of one workspace, the full budgets (which hold nothing) are dropped.</summary>
+    private const int CredentialsKeptBeforePruning = 256;
 
-    public LocalWorkspaceRateLimiter(IMemoryCache knownLimits, IOptions<AgentRateLimitingOptions> options)
-    {
-        _knownLimits = knownLimits;
-        _defaults = options.Value.Fallback;
-        _workspaces = PartitionedRateLimiter.Create<string, string>(workspaceId =>
-            RateLimitPartition.GetTokenBucketLimiter(workspaceId, id => BucketFor(WorkspaceLimitsOf(id))));
-        _credentials = PartitionedRateLimiter.Create<(string WorkspaceId, string CredentialId), (string, string)>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key, k => BucketFor(Known(RateLimitPolicies.Credential, k.Item1)!)));
-    }
+    private readonly Limits _defaults = new(
+        options.Value.Fallback.RequestsPerWindow, (int)options.Value.Fallback.Window.TotalSeconds, options.Value.Fallback.Burst);
 
-    /// <summary>Remembers one of a workspace's budgets (by policy) from a RateLimiter reply, for use during an outage.</summary>
-    public void Remember(string workspaceId, RateLimitQuota quota, long burst)
+    /// <summary>Takes the state of the workspace's budgets from a RateLimiter reply, for use during an outage.</summary>
+    public void Remember(string workspaceId, string credentialId, CheckReply reply)
     {
-        var limits = new KnownLimits(quota.Quota, quota.WindowSeconds, burst);
-        var key = CacheKey(quota.Policy, workspaceId);
-        if (!_knownLimits.TryGetValue(key, out KnownLimits? known) || known != limits)
+        var now = NowMicroseconds();
+        var budgets = BudgetsOf(workspaceId);
+        lock (budgets)
         {
-            _knownLimits.Set(key, limits, new MemoryCacheEntryOptions { SlidingExpiration = RememberFor });
+            var credentialSeen = false;
+            foreach (var quota in reply.Quotas)
+            {
+                var limits = new Limits(quota.Quota, quota.WindowSeconds, quota.Burst);
+                var tat = now + quota.ResetMilliseconds * 1_000;
+                if (quota.Policy == RateLimitPolicies.Credential)
+                {
+                    credentialSeen = true;
+                    budgets.CredentialLimits = limits;
+                    budgets.SetCredential(credentialId, tat, now);
+                }
+                else
+                {
+                    budgets.WorkspaceLimits = limits;
+                    budgets.WorkspaceTat = tat;
+                }
+            }
+
+            // A credential decided without a credential budget: the plan has none (any more).
+            if (!credentialSeen && credentialId.Length > 0)
+            {
+                budgets.CredentialLimits = null;
+            }
         }
     }
 
     public WorkspaceRateLimitDecision Check(string workspaceId, string? credentialId, int cost)
     {
-        var quotas = new List<RateLimitQuota>(2);
-        if (!string.IsNullOrEmpty(credentialId) && Known(RateLimitPolicies.Credential, workspaceId) is { } credentialLimits)
+        var now = NowMicroseconds();
+        var budgets = BudgetsOf(workspaceId);
+        lock (budgets)
         {
-            var (acquired, quota, retryAfter) = Acquire(_credentials, (workspaceId, credentialId), credentialLimits, RateLimitPolicies.Credential, cost);
-            if (!acquired)
+            var workspace = Evaluate(budgets.WorkspaceLimits ?? _defaults, budgets.WorkspaceTat, now, cost);
+            Evaluation? credential = null;
+            if (!string.IsNullOrEmpty(credentialId) && budgets.CredentialLimits is { } credentialLimits)
             {
-                return new WorkspaceRateLimitDecision(false, RateLimitLayer.Credential, retryAfter, [quota], RateLimitDecisionSource.LocalFallback);
+                credential = Evaluate(credentialLimits, budgets.CredentialTat(credentialId), now, cost);
             }
 
-            quotas.Add(quota);
+            var allowed = workspace.Allowed && credential is null or { Allowed: true };
+            if (allowed)
+            {
+                budgets.WorkspaceTat = workspace.NewTat;
+                if (credential is { } spent)
+                {
+                    budgets.SetCredential(credentialId!, spent.NewTat, now);
+                }
+            }
+
+            // A refused request leaves both budgets as they were, and says so.
+            RateLimitQuota[] quotas = credential is { } c
+                ? [workspace.Quota(RateLimitPolicies.Workspace, now, allowed), c.Quota(RateLimitPolicies.Credential, now, allowed)]
+                : [workspace.Quota(RateLimitPolicies.Workspace, now, allowed)];
+            if (allowed)
+            {
+                return new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, quotas, RateLimitDecisionSource.LocalFallback);
+            }
+
+            // The budget that needs longer to allow the request refuses it, as in the RateLimiter.
+            var refusedByCredential = credential is { Allowed: false } && (workspace.Allowed || credential.Excess > workspace.Excess);
+            var refusal = refusedByCredential ? credential! : workspace;
+            return new WorkspaceRateLimitDecision(
+                false,
+                refusedByCredential ? RateLimitLayer.Credential : RateLimitLayer.Workspace,
+                TimeSpan.FromMicroseconds(Math.Ceiling(refusal.Excess)),
+                quotas,
+                RateLimitDecisionSource.LocalFallback);
         }
-
-        var workspace = Acquire(_workspaces, workspaceId, WorkspaceLimitsOf(workspaceId), RateLimitPolicies.Workspace, cost);
-        quotas.Insert(0, workspace.Quota);
-        return workspace.Acquired
-            ? new WorkspaceRateLimitDecision(true, null, TimeSpan.Zero, quotas, RateLimitDecisionSource.LocalFallback)
-            : new WorkspaceRateLimitDecision(false, RateLimitLayer.Workspace, workspace.RetryAfter, quotas, RateLimitDecisionSource.LocalFallback);
     }
 
-    public void Dispose()
+    /// <summary>One budget's answer to a request: its state now (<see cref="Evaluation.Tat"/>) and after it (<see cref="Evaluation.NewTat"/>).</summary>
+    private static Evaluation Evaluate(Limits limits, long storedTat, long now, int cost)
     {
-        _workspaces.Dispose();
-        _credentials.Dispose();
+        var interval = limits.IntervalMicroseconds;
+        var tat = Math.Max(storedTat, now);
+        var newTat = (long)Math.Ceiling(tat + interval * cost);
+        var excess = newTat - now - interval * limits.Burst;
+        return new Evaluation(limits, excess <= 0, tat, newTat, Math.Max(0, excess));
     }
 
-    private static (bool Acquired, RateLimitQuota Quota, TimeSpan RetryAfter) Acquire<TKey>(
-        PartitionedRateLimiter<TKey> limiter, TKey key, KnownLimits limits, string policy, int cost)
+    private sealed record Evaluation(Limits Limits, bool Allowed, long Tat, long NewTat, double Excess)
     {
-        var permits = (int)Math.Min(cost, limits.Burst);
-        using var lease = limiter.AttemptAcquire(key, permits);
-        var remaining = limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0;
-        var interval = TimeSpan.FromSeconds((double)limits.WindowSeconds / limits.Quota);
-        var quota = new RateLimitQuota(policy, limits.Quota, limits.WindowSeconds, remaining, interval * Math.Max(0, limits.Burst - remaining));
-        var retryAfter = lease.IsAcquired ? TimeSpan.Zero
-            : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : interval * permits;
-        return (lease.IsAcquired, quota, retryAfter);
-    }
-
-    private KnownLimits WorkspaceLimitsOf(string workspaceId) =>
-        Known(RateLimitPolicies.Workspace, workspaceId)
-            ?? new KnownLimits(_defaults.RequestsPerWindow, (int)_defaults.Window.TotalSeconds, _defaults.Burst);
-
-    private KnownLimits? Known(string policy, string workspaceId) =>
-        _knownLimits.TryGetValue(CacheKey(policy, workspaceId), out KnownLimits? known) ? known : null;
-
-    private static TokenBucketRateLimiterOptions BucketFor(KnownLimits limits)
-    {
-        // Refill one request's worth per emission interval, but no more often than every 100 ms.
-        var window = TimeSpan.FromSeconds(limits.WindowSeconds);
-        var period = TimeSpan.FromTicks(Math.Max(window.Ticks / limits.Quota, MinimumReplenishmentPeriod.Ticks));
-        return new TokenBucketRateLimiterOptions
+        public RateLimitQuota Quota(string policy, long now, bool spent)
         {
-            TokenLimit = (int)Math.Min(int.MaxValue, limits.Burst),
-            TokensPerPeriod = (int)Math.Max(1, Math.Round(limits.Quota * period.Ticks / (double)window.Ticks)),
-            ReplenishmentPeriod = period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
+            var interval = Limits.IntervalMicroseconds;
+            var held = (spent ? NewTat : Tat) - now;
+            var remaining = (long)Math.Max(0, Math.Floor((interval * Limits.Burst - held) / interval));
+            return new RateLimitQuota(policy, Limits.Quota, Limits.WindowSeconds, remaining, TimeSpan.FromMicroseconds(Math.Max(0, held)));
+        }
     }
 
-    private static string CacheKey(string policy, string workspaceId) => $"aly-rl-known:{policy}:{workspaceId}";
+    private sealed record Limits(long Quota, int WindowSeconds, long Burst)
+    {
+        public double IntervalMicroseconds { get; } = WindowSeconds * 1_000_000.0 / Quota;
+    }
 
-    private sealed record KnownLimits(long Quota, int WindowSeconds, long Burst);
+    /// <summary>A workspace's budgets; a budget's state is its theoretical arrival time (µs on this instance's clock).</summary>
+    private sealed class WorkspaceBudgets
+    {
+        private readonly Dictionary<string, long> _credentialTats = new(StringComparer.Ordinal);
+
+        public Limits? WorkspaceLimits { get; set; }
+
+        public long WorkspaceTat { get; set; }
+
+        public Limits? CredentialLimits { get; set; }
+
+        public long CredentialTat(string credentialId) => _credentialTats.GetValueOrDefault(credentialId);
+
+        public void SetCredential(string credentialId, long tat, long now)
+        {
+            if (_credentialTats.Count >= CredentialsKeptBeforePruning && !_credentialTats.ContainsKey(credentialId))
+            {
+                foreach (var (id, held) in _credentialTats)
+                {
+                    if (held <= now)
+                    {
+                        _credentialTats.Remove(id);
+                    }
+                }
+            }
+
+            _credentialTats[credentialId] = tat;
+        }
+    }
+
+    private WorkspaceBudgets BudgetsOf(string workspaceId) =>
+        cache.GetOrCreate("aly-rl-fallback:" + workspaceId, static entry =>
+        {
+            entry.SlidingExpiration = RememberFor;
+            return new WorkspaceBudgets();
+        })!;
+
+    private long NowMicroseconds() => (long)(time.GetTimestamp() * (1_000_000.0 / time.TimestampFrequency));
 }

@@ -76,7 +76,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
             LogRemoteResumed(logger);
         }
 
-        var decision = ToDecision(workspaceId, reply);
+        var decision = ToDecision(workspaceId, credentialId, reply);
         if (reply.Allowed && reply.Leased > 0)
         {
             leases.Hold(workspaceId, credentialId, reply.Leased, decision.Quotas);
@@ -107,7 +107,7 @@ public sealed partial class RemoteWorkspaceRateLimiter(
                 return;
             }
 
-            leases.Hold(workspaceId, credentialId, reply.Leased + 1, ToDecision(workspaceId, reply).Quotas);
+            leases.Hold(workspaceId, credentialId, reply.Leased + 1, ToDecision(workspaceId, credentialId, reply).Quotas);
         }
         catch (Exception ex) when (ex is RpcException or InvalidOperationException or ObjectDisposedException)
         {
@@ -138,18 +138,19 @@ public sealed partial class RemoteWorkspaceRateLimiter(
         }
     }
 
-    private WorkspaceRateLimitDecision ToDecision(string workspaceId, CheckReply reply)
+    private WorkspaceRateLimitDecision ToDecision(string workspaceId, string credentialId, CheckReply reply)
     {
+        // Only the local fallback reads remembered budgets: with Open or Closed, skip the bookkeeping per request.
+        if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal)
+        {
+            fallback.Remember(workspaceId, credentialId, reply);
+        }
+
         var quotas = new RateLimitQuota[reply.Quotas.Count];
         for (var i = 0; i < quotas.Length; i++)
         {
             var quota = reply.Quotas[i];
             quotas[i] = new RateLimitQuota(quota.Policy, quota.Quota, quota.WindowSeconds, quota.Remaining, TimeSpan.FromMilliseconds(quota.ResetMilliseconds));
-            // Only the local fallback reads remembered limits: with Open or Closed, skip the bookkeeping per request.
-            if (_options.FailureMode == RateLimitFailureMode.FallbackToLocal)
-            {
-                fallback.Remember(workspaceId, quotas[i], quota.Burst);
-            }
         }
 
         RateLimitLayer? refusedBy = reply.Allowed ? null : reply.RefusedBy == RateLimitPolicies.Credential ? RateLimitLayer.Credential : RateLimitLayer.Workspace;

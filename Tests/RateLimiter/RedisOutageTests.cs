@@ -37,9 +37,9 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         {
             await StopRedisAsync(platform);
 
-            // FallbackToLocal: in-memory buckets with the workspace's own limits, per instance: key_1 gets its 3
-            // (then the credential layer refuses), key_2 the workspace's remaining 2 (then the workspace layer).
-            Assert.Equal((3, "credential"), await SendUntilRefusedAsync(fallback, bearer));
+            // FallbackToLocal: the budgets go on in memory from where the RateLimiter last left them: key_1 had
+            // spent 2 of its 3 (then the credential layer refuses), and key_2 gets the workspace's last 2 (5 - 3).
+            Assert.Equal((1, "credential"), await SendUntilRefusedAsync(fallback, bearer));
             Assert.Equal((2, "workspace"), await SendUntilRefusedAsync(fallback, otherBearer));
 
             // Open: everything passes. Closed: 503 with Retry-After, never a 500.
