@@ -28,7 +28,11 @@ public sealed partial class WorkspaceLimitPolicies(
     /// <summary>How long a known workspace's limits are kept at all, renewed or not.</summary>
     private static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
 
-    private readonly ConcurrentDictionary<string, byte> _renewing = new();
+    /// <summary>The reads of limitsdb under way, one per workspace, shared by every decision that needs it.</summary>
+    private readonly ConcurrentDictionary<string, Task<WorkspaceLimits>> _reads = new();
+
+    /// <summary>Edits seen (<see cref="Forget"/>): a read that overlapped one may be older than the edit, and is not kept.</summary>
+    private long _edits;
 
     private sealed record Entry(WorkspaceLimits Limits, DateTimeOffset FreshUntil);
 
@@ -36,7 +40,7 @@ public sealed partial class WorkspaceLimitPolicies(
     {
         if (cache.TryGetValue(CacheKey(workspaceId), out Entry? cached) && cached is not null)
         {
-            if (cached.FreshUntil <= time.GetUtcNow())
+            if (cached.FreshUntil <= time.GetUtcNow() && !_reads.ContainsKey(workspaceId))
             {
                 RenewInBackground(workspaceId);
             }
@@ -44,18 +48,56 @@ public sealed partial class WorkspaceLimitPolicies(
             return cached.Limits;
         }
 
-        return await LoadAsync(workspaceId, cancellationToken);
+        // A new workspace's first requests arrive together: fifty agents at once had been fifty reads, each taking a
+        // connection of its own, and the CPU they took stalled the Redis decisions behind them past their deadline.
+        return await ReadOnceAsync(workspaceId).WaitAsync(cancellationToken);
     }
 
-    private async Task<WorkspaceLimits> LoadAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>The workspace's read under way, or a new one; it leaves the map by itself when done, whoever waits.</summary>
+    private Task<WorkspaceLimits> ReadOnceAsync(string workspaceId)
     {
+        while (true)
+        {
+            if (_reads.TryGetValue(workspaceId, out var running))
+            {
+                return running;
+            }
+
+            var read = new TaskCompletionSource<WorkspaceLimits>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_reads.TryAdd(workspaceId, read.Task))
+            {
+                _ = RunReadAsync(workspaceId, read);
+                return read.Task;
+            }
+        }
+    }
+
+    private async Task RunReadAsync(string workspaceId, TaskCompletionSource<WorkspaceLimits> read)
+    {
+        try
+        {
+            var limits = await ReadAsync(workspaceId);
+            _reads.TryRemove(KeyValuePair.Create(workspaceId, read.Task));
+            read.SetResult(limits);
+        }
+        catch (Exception ex)
+        {
+            _reads.TryRemove(KeyValuePair.Create(workspaceId, read.Task));
+            read.SetException(ex);
+        }
+    }
+
+    private async Task<WorkspaceLimits> ReadAsync(string workspaceId)
+    {
+        var edits = Volatile.Read(ref _edits);
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LimitsDbContext>();
+        // No caller's cancellation: the read is shared, and PostgreSQL's own deadline bounds it.
         var limitOverride = await db.WorkspaceLimitOverrides.AsNoTracking()
-            .FirstOrDefaultAsync(o => o.WorkspaceId == workspaceId, cancellationToken);
+            .FirstOrDefaultAsync(o => o.WorkspaceId == workspaceId, CancellationToken.None);
         var limits = Resolve(workspaceId, limitOverride);
         var duration = options.CurrentValue.PolicyCacheDuration;
-        if (duration > TimeSpan.Zero)
+        if (duration > TimeSpan.Zero && Volatile.Read(ref _edits) == edits)
         {
             cache.Set(CacheKey(workspaceId), new Entry(limits, time.GetUtcNow() + duration), KeptFor);
         }
@@ -63,14 +105,9 @@ public sealed partial class WorkspaceLimitPolicies(
         return limits;
     }
 
-    /// <summary>One renewal per workspace at a time, off the decision's path (and outside the request's context).</summary>
+    /// <summary>A renewal off the decision's path (and outside the request's context); the known limits answer meanwhile.</summary>
     private void RenewInBackground(string workspaceId)
     {
-        if (!_renewing.TryAdd(workspaceId, 0))
-        {
-            return;
-        }
-
         using (ExecutionContext.SuppressFlow())
         {
             _ = Task.Run(() => RenewAsync(workspaceId));
@@ -81,16 +118,12 @@ public sealed partial class WorkspaceLimitPolicies(
     {
         try
         {
-            await LoadAsync(workspaceId, CancellationToken.None);
+            await ReadOnceAsync(workspaceId);
         }
         catch (Exception ex)
         {
             // The known limits stay in force; the next decision after this one tries again.
             LogRenewalFailed(logger, workspaceId, ex.GetType().Name);
-        }
-        finally
-        {
-            _renewing.TryRemove(workspaceId, out _);
         }
     }
 
@@ -108,7 +141,16 @@ public sealed partial class WorkspaceLimitPolicies(
 
     public bool IsKnownPlan(string plan) => options.CurrentValue.Plans.ContainsKey(plan);
 
-    public void Forget(string workspaceId) => cache.Remove(CacheKey(workspaceId));
+    /// <summary>
+    /// Drops what is known of a workspace's limits after an edit: the cached entry, and any read under way (it may have
+    /// read the row before the edit), so the next decision reads the edited row.
+    /// </summary>
+    public void Forget(string workspaceId)
+    {
+        Interlocked.Increment(ref _edits);
+        cache.Remove(CacheKey(workspaceId));
+        _reads.TryRemove(workspaceId, out _);
+    }
 
     private static string CacheKey(string workspaceId) => "workspace-limits:" + workspaceId;
 

@@ -1,5 +1,9 @@
 using System.Net.Http.Json;
+using AlyAspire.RateLimiter.Protos;
+using AlyAspire.Shared.Internal;
 using AlyAspire.Tests.Infrastructure;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace AlyAspire.Tests.RateLimiter;
 
@@ -32,5 +36,25 @@ public static class RateLimiterAdmin
         using var response = await admin.PutAsJsonAsync($"/internal/workspaces/{workspaceId}/limits",
             new WorkspaceLimitOverrideRequest(null, workspace, perCredential));
         Assert.True(response.IsSuccessStatusCode, $"Setting the limits of {workspaceId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>
+    /// Waits until the RateLimiter decides from Redis, several decisions in a row: a test counting an exact budget
+    /// measures the durable limit, and an earlier test's load or outage can leave the RateLimiter's Redis breaker
+    /// open for a while, when every decision falls back to the agent surfaces' own, per-instance limits.
+    /// </summary>
+    public static async Task WaitUntilDecidingAsync(PlatformFixture platform)
+    {
+        using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("ratelimiter", "grpc"));
+        var client = new RateLimitDecisions.RateLimitDecisionsClient(channel);
+        var headers = new Metadata { { InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter) } };
+        var probe = new CheckRequest { WorkspaceId = "ws_probe_" + Guid.NewGuid().ToString("N")[..12], Cost = 1 };
+        await Eventually.SucceedsAsync(async () =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.True((await client.CheckAsync(probe, headers, DateTime.UtcNow.AddSeconds(1))).Allowed);
+            }
+        }, TimeSpan.FromSeconds(30));
     }
 }

@@ -24,6 +24,7 @@ public sealed class StorefrontRateLimitTests(PlatformFixture platform)
             await TestCredentials.CreateApiKeyAsync(platform, workspaceId, [ScopeCatalogue.Names[0]]),
         ];
         using var storefront = platform.CreateClient("storefrontapi");
+        await RateLimiterAdmin.WaitUntilDecidingAsync(platform);
 
         // Each key once on each replica first: the burst then measures the limit, not fifty cold verifications at once
         // against the KeyService (on a loaded CI machine a few of those outran the request-path deadline: 503).

@@ -28,6 +28,7 @@ public sealed class WorkspaceLimitTests(PlatformFixture platform)
         const int limit = 200;
         var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform,
             new LimitDto(limit, 3600, limit), perCredential: new LimitDto(10_000, 3600, 10_000));
+        await RateLimiterAdmin.WaitUntilDecidingAsync(platform);
         await using var first = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
         await using var second = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
 
@@ -59,6 +60,7 @@ public sealed class WorkspaceLimitTests(PlatformFixture platform)
         const int limit = 5_000, window = 86_400;
         var workspaceId = await RateLimiterAdmin.NewWorkspaceAsync(platform,
             new LimitDto(limit, window, limit), perCredential: new LimitDto(100_000, window, 100_000));
+        await RateLimiterAdmin.WaitUntilDecidingAsync(platform);
         await using var first = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
         await using var second = await AgentSurfaceHost.StartAsync(platform, NoPreAuthLimit);
         IWorkspaceRateLimiter[] instances =
