@@ -23,6 +23,7 @@ public static class ApiKeyVerificationExtensions
         services.TryAddSingleton<ApiKeyVerificationCache>();
         services.AddDependencyPipelines();
         services.TryAddSingleton<RevocationMarkers>();
+        services.TryAddSingleton(typeof(SourceVerifications<>));
         // Transient like the typed ApiKeyClient it holds; the state lives in the singleton cache.
         services.TryAddTransient<ApiKeyVerifier>();
         services.AddTransient<ICredentialVerifier>(sp => sp.GetRequiredService<ApiKeyVerifier>());

@@ -13,6 +13,7 @@ namespace AlyAspire.AgentGate;
 public sealed class ApiKeyVerifier(
     IHttpClientFactory httpClients,
     ApiKeyVerificationCache cache,
+    SourceVerifications<ApiKeyVerifier.SourceAnswer> sourceCalls,
     RevocationMarkers revocationMarkers,
     TimeProvider time) : ICredentialVerifier
 {
@@ -53,13 +54,38 @@ public sealed class ApiKeyVerifier(
             }
         }
 
+        var (verification, markers) = await sourceCalls.Share(cacheKey, () => VerifyAtSourceAsync(bearer, cacheKey), out var joined)
+            .WaitAsync(cancellationToken);
+        if (joined && verification.IsValid)
+        {
+            // The call joined may have begun before a revocation that has returned since: its markers say.
+            switch (await revocationMarkers.AnyExistsAsync(markers, cancellationToken))
+            {
+                case true:
+                    cache.Remove(cacheKey);
+                    return CredentialVerification.Invalid(ApiKeyInvalidReasons.Revoked);
+                case null:
+                    // Redis unreachable: only KeyService can say, in a call of this request's own.
+                    return (await VerifyAtSourceAsync(bearer, cacheKey)).Verification;
+            }
+        }
+
+        return verification;
+    }
+
+    /// <summary>A verification by KeyService, and the revocation markers that overrule it from then on.</summary>
+    public sealed record SourceAnswer(CredentialVerification Verification, StackExchange.Redis.RedisKey[] Markers);
+
+    /// <summary>Asks KeyService (one call, under its client's deadline) and caches a valid answer.</summary>
+    private async Task<SourceAnswer> VerifyAtSourceAsync(string bearer, string cacheKey)
+    {
         // The client is made only here, on a miss: a request served from the cache needs none.
         var keyService = new ApiKeyClient(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
-        var answer = await keyService.VerifyAsync(bearer, cancellationToken);
+        var answer = await keyService.VerifyAsync(bearer, CancellationToken.None);
         if (!answer.Valid || answer.KeyId is not { } keyId || answer.WorkspaceId is not { } workspaceId)
         {
             cache.Remove(cacheKey);
-            return CredentialVerification.Invalid(answer.Reason ?? ApiKeyInvalidReasons.Unknown);
+            return new SourceAnswer(CredentialVerification.Invalid(answer.Reason ?? ApiKeyInvalidReasons.Unknown), []);
         }
 
         var credential = new VerifiedCredential(
@@ -86,9 +112,11 @@ public sealed class ApiKeyVerifier(
             otherMarkers.Add(RevocationSignals.OAuthAuthorization(authorizationId));
         }
 
+        var now = time.GetUtcNow();
         var lifetime = RevocationMarkers.CacheLifetime(now, answer.ExpiresAt);
-        cache.Set(cacheKey, new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), now + lifetime, [.. otherMarkers]), lifetime);
-        return CredentialVerification.Valid(credential);
+        var cached = new CachedApiKeyVerification(credential, RevocationSignals.ApiKey(credential.CredentialId), now + lifetime, [.. otherMarkers]);
+        cache.Set(cacheKey, cached, lifetime);
+        return new SourceAnswer(CredentialVerification.Valid(credential), cached.AllMarkers);
     }
 
     /// <summary>The form of a person's actor id (<see cref="ApiKeyActor.Actor"/>), as opposed to a credential's.</summary>

@@ -39,6 +39,8 @@ public sealed class OAuthTokenVerifier(
     /// <summary>Configuration naming the introspecting client when it is not the StorefrontApi (the KeyService is <c>keyservice</c>).</summary>
     public const string IntrospectionClientIdKey = "OAuth:IntrospectionClientId";
 
+    private readonly SourceVerifications<CachedToken?> _introspections = new();
+
     public CredentialKind Kind => CredentialKind.OAuthAccessToken;
 
     public async ValueTask<CredentialVerification> VerifyAsync(string bearer, CancellationToken cancellationToken)
@@ -67,14 +69,30 @@ public sealed class OAuthTokenVerifier(
             redisAnswers = false;
         }
 
-        var introspected = await IntrospectAsync(bearer, cancellationToken);
+        var introspected = await _introspections.Share(cacheKey, () => IntrospectAsync(bearer, CancellationToken.None), out var joined)
+            .WaitAsync(cancellationToken);
+        if (introspected is not null && joined)
+        {
+            // The introspection joined may have begun before a revocation that has returned since: its markers say.
+            switch (await revocationMarkers.AnyExistsAsync(introspected.MarkerKeys, cancellationToken))
+            {
+                case true:
+                    return CredentialVerification.Invalid("The token has been revoked.");
+                case null:
+                    // Redis unreachable: only the AuthServer can say, in a call of this request's own.
+                    introspected = await IntrospectAsync(bearer, cancellationToken);
+                    break;
+            }
+        }
+
         if (introspected is null)
         {
             return CredentialVerification.Invalid("The token is not active.");
         }
 
-        // Only cache what a marker check can later overrule: without Redis, every request goes to the source.
-        if (redisAnswers && revocationMarkers.CanCheck)
+        // Only cache what a marker check can later overrule: without Redis, every request goes to the source. The
+        // request that made the introspection caches it; those that joined it have nothing to add.
+        if (!joined && redisAnswers && revocationMarkers.CanCheck)
         {
             var lifetime = RevocationMarkers.CacheLifetime(time.GetUtcNow(), introspected.Credential.ExpiresAt);
             if (lifetime > TimeSpan.Zero)

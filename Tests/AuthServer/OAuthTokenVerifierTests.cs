@@ -63,6 +63,21 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         Assert.False((await verifier.VerifyAsync(accessToken, default)).IsValid);
     }
 
+    [Fact]
+    public async Task Twenty_concurrent_first_requests_with_a_fresh_token_share_one_introspection()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
+        var introspections = new IntrospectionCounter();
+        await using var services = await BuildAsync(redis, introspections);
+        var verifier = services.GetRequiredService<ICredentialVerifier>();
+        var (_, accessToken) = await IssueAsync();
+
+        var verifications = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await verifier.VerifyAsync(accessToken, default))));
+
+        Assert.All(verifications, v => Assert.True(v.IsValid));
+        Assert.Equal(1, introspections.Count);
+    }
+
     [Theory]
     [InlineData("aly_someapikey")]
     [InlineData("aly_oauth_not-a-token")]
@@ -81,7 +96,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         return (clientId, tokens.GetProperty("access_token").GetString()!);
     }
 
-    private async Task<ServiceProvider> BuildAsync(IConnectionMultiplexer redis)
+    private async Task<ServiceProvider> BuildAsync(IConnectionMultiplexer redis, IntrospectionCounter? introspections = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -93,7 +108,31 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         services.AddSingleton(redis);
         services.AddOAuthTokenVerification();
         // Outside the app model there is no service discovery: point the named client at the running AuthServer.
-        services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = platform.Endpoint("authserver"));
+        var client = services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = platform.Endpoint("authserver"));
+        if (introspections is not null)
+        {
+            client.AddHttpMessageHandler(() => new CountingHandler(introspections));
+        }
+
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>The introspection requests that left the process.</summary>
+    private sealed class IntrospectionCounter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Increment() => Interlocked.Increment(ref _count);
+    }
+
+    private sealed class CountingHandler(IntrospectionCounter introspections) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            introspections.Increment();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -33,6 +33,21 @@ public sealed class ApiKeyVerifierTests(PlatformFixture platform)
         Assert.Equal(1, harness.KeyServiceCalls);
     }
 
+    [Fact]
+    public async Task Fifty_concurrent_first_requests_with_a_fresh_key_share_one_KeyService_verification()
+    {
+        await using var harness = await VerifierHarness.StartAsync(platform);
+        var keys = await platform.ApiKeyClientAsync();
+        var workspace = Guid.NewGuid();
+        var created = await keys.CreateAsync(workspace, KeyServiceClients.Request(ScopeCatalogue.ReadOrders), KeyServiceClients.Owner(workspace));
+
+        // Each either joins the one call under way or, once it has answered, is served from the cache.
+        var verifications = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await harness.Verifier.VerifyAsync(created.Secret, default))));
+
+        Assert.All(verifications, v => Assert.Equal(created.Key.Id.ToString(), v.Credential?.CredentialId));
+        Assert.Equal(1, harness.KeyServiceCalls);
+    }
+
     [Theory]
     [InlineData("aly_tooshort", ApiKeyInvalidReasons.Malformed)]
     [InlineData("aly_0123456789ABCDEFGHIJKLMNOPQRSTUV000000", ApiKeyInvalidReasons.BadChecksum)]
