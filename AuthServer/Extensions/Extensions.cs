@@ -194,6 +194,7 @@ internal static class Extensions
                     .AddEventHandler(DeferredTokenEntryHandler.Descriptor)
                     .AddEventHandler(PrefixedReferenceTokenHandler.Descriptor)
                     .AddEventHandler(RefreshTokenIssuanceHandler.Descriptor)
+                    .AddEventHandler(RefreshTokenRedemptionHandler.Descriptor)
                     .AddEventHandler(ClientCredentialsGrantHandler.Descriptor)
                     .AddEventHandler(ClientCredentialsTokenIssuer.Descriptor)
                     .AddEventHandler(ConsumeCodeOnFailedRedemptionHandler.Descriptor)

@@ -124,6 +124,29 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Refreshes_racing_with_one_refresh_token_redeem_it_once()
+    {
+        var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
+        var (_, first) = await AuthServerSteps.TokenAsync(platform, OAuthTestClient.CodeRedemption(clientId, code, pkce.Verifier));
+        var refresh = first.GetProperty("refresh_token").GetString()!;
+        using var http = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(http);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => oauth.RefreshAsync(clientId, refresh)));
+
+        // Each read the token as valid or as redeemed; only the one whose redemption was written first gets tokens,
+        // and every other is a second use of the token: the chain dies, the tokens just issued with it.
+        var (_, winner) = Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, a.Status);
+            Assert.Equal("invalid_grant", a.Body.GetProperty("error").GetString());
+        });
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, winner.GetProperty("access_token").GetString()!)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await oauth.RefreshAsync(clientId, winner.GetProperty("refresh_token").GetString()!)).Status);
+    }
+
+    [Fact]
     public async Task Revoking_an_access_token_makes_introspection_inactive_at_once_and_sets_its_marker()
     {
         var (clientId, pkce, code) = await AuthServerSteps.AuthorizeAsync(platform);
