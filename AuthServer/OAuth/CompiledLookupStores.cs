@@ -116,8 +116,8 @@ public sealed class CompiledLookupTokenStore(
             """, cancellationToken);
         if (updated == 0)
         {
-            // As OpenIddict's store leaves it, so that a later SaveChanges of this context does not fail on it.
-            entry.State = EntityState.Unchanged;
+            // Out of this context: a later SaveChanges (revoking the grant, say) would try to write it again, and fail.
+            entry.State = EntityState.Detached;
             throw new OpenIddictExceptions.ConcurrencyException("The token was changed concurrently; read it again before changing it.");
         }
 
