@@ -67,7 +67,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
     public async Task Twenty_concurrent_first_requests_with_a_fresh_token_share_one_introspection()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await platform.ConnectionStringAsync("redis"));
-        var introspections = new IntrospectionCounter();
+        var introspections = new OutgoingCalls();
         await using var services = await BuildAsync(redis, introspections);
         var verifier = services.GetRequiredService<ICredentialVerifier>();
         var (_, accessToken) = await IssueAsync();
@@ -96,7 +96,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         return (clientId, tokens.GetProperty("access_token").GetString()!);
     }
 
-    private async Task<ServiceProvider> BuildAsync(IConnectionMultiplexer redis, IntrospectionCounter? introspections = null)
+    private async Task<ServiceProvider> BuildAsync(IConnectionMultiplexer redis, OutgoingCalls? introspections = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -109,30 +109,7 @@ public sealed class OAuthTokenVerifierTests(PlatformFixture platform)
         services.AddOAuthTokenVerification();
         // Outside the app model there is no service discovery: point the named client at the running AuthServer.
         var client = services.AddHttpClient(OAuthTokenVerifier.HttpClientName, client => client.BaseAddress = platform.Endpoint("authserver"));
-        if (introspections is not null)
-        {
-            client.AddHttpMessageHandler(() => new CountingHandler(introspections));
-        }
-
+        introspections?.Track(client);
         return services.BuildServiceProvider();
-    }
-
-    /// <summary>The introspection requests that left the process.</summary>
-    private sealed class IntrospectionCounter
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Increment() => Interlocked.Increment(ref _count);
-    }
-
-    private sealed class CountingHandler(IntrospectionCounter introspections) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            introspections.Increment();
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

@@ -18,10 +18,10 @@ internal sealed class VerifierHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly IConnectionMultiplexer _redis;
-    private readonly CallCounter _calls;
+    private readonly OutgoingCalls _calls;
     private readonly List<IHostedService> _started = [];
 
-    private VerifierHarness(ServiceProvider provider, IConnectionMultiplexer redis, CallCounter calls)
+    private VerifierHarness(ServiceProvider provider, IConnectionMultiplexer redis, OutgoingCalls calls)
     {
         _provider = provider;
         _redis = redis;
@@ -37,7 +37,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
         PlatformFixture platform, TimeProvider? time = null, ConfigurationOptions? redisOptions = null, bool subscribeToRevocations = true)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions ?? ConfigurationOptions.Parse(await platform.ConnectionStringAsync("redis")));
-        var calls = new CallCounter();
+        var calls = new OutgoingCalls();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
@@ -57,8 +57,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
 
         services.AddApiKeyVerification();
         // The test process has no service discovery: point the client at the running KeyService directly.
-        services.AddHttpClient(VerificationCalls.KeyServiceClient, client => client.BaseAddress = platform.Endpoint("keyservice"))
-            .AddHttpMessageHandler(() => new CountingHandler(calls));
+        calls.Track(services.AddHttpClient(VerificationCalls.KeyServiceClient, client => client.BaseAddress = platform.Endpoint("keyservice")));
 
         var harness = new VerifierHarness(services.BuildServiceProvider(), redis, calls);
         if (subscribeToRevocations)
@@ -82,23 +81,5 @@ internal sealed class VerifierHarness : IAsyncDisposable
 
         await _provider.DisposeAsync();
         await _redis.DisposeAsync();
-    }
-
-    private sealed class CallCounter
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Increment() => Interlocked.Increment(ref _count);
-    }
-
-    private sealed class CountingHandler(CallCounter calls) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            calls.Increment();
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }
