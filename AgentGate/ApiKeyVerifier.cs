@@ -54,38 +54,30 @@ public sealed class ApiKeyVerifier(
             }
         }
 
-        var (verification, markers) = await sourceCalls.Share(cacheKey, () => VerifyAtSourceAsync(bearer, cacheKey), out var joined)
-            .WaitAsync(cancellationToken);
-        if (joined && verification.IsValid)
+        var shared = await sourceCalls.VerifyAsync(
+            cacheKey, ct => VerifyAtSourceAsync(bearer, cacheKey, ct), answer => answer.Markers, cancellationToken);
+        if (shared.Revoked)
         {
-            // The call joined may have begun before a revocation that has returned since: its markers say.
-            switch (await revocationMarkers.AnyExistsAsync(markers, cancellationToken))
-            {
-                case true:
-                    cache.Remove(cacheKey);
-                    return CredentialVerification.Invalid(ApiKeyInvalidReasons.Revoked);
-                case null:
-                    // Redis unreachable: only KeyService can say, in a call of this request's own.
-                    return (await VerifyAtSourceAsync(bearer, cacheKey)).Verification;
-            }
+            cache.Remove(cacheKey);
+            return CredentialVerification.Invalid(ApiKeyInvalidReasons.Revoked);
         }
 
-        return verification;
+        return shared.Answer.Verification;
     }
 
-    /// <summary>A verification by KeyService, and the revocation markers that overrule it from then on.</summary>
-    public sealed record SourceAnswer(CredentialVerification Verification, StackExchange.Redis.RedisKey[] Markers);
+    /// <summary>A verification by KeyService, and the revocation markers that overrule it from then on (a valid one only).</summary>
+    public sealed record SourceAnswer(CredentialVerification Verification, StackExchange.Redis.RedisKey[]? Markers);
 
     /// <summary>Asks KeyService (one call, under its client's deadline) and caches a valid answer.</summary>
-    private async Task<SourceAnswer> VerifyAtSourceAsync(string bearer, string cacheKey)
+    private async Task<SourceAnswer> VerifyAtSourceAsync(string bearer, string cacheKey, CancellationToken cancellationToken)
     {
         // The client is made only here, on a miss: a request served from the cache needs none.
         var keyService = new ApiKeyClient(httpClients.CreateClient(VerificationCalls.KeyServiceClient));
-        var answer = await keyService.VerifyAsync(bearer, CancellationToken.None);
+        var answer = await keyService.VerifyAsync(bearer, cancellationToken);
         if (!answer.Valid || answer.KeyId is not { } keyId || answer.WorkspaceId is not { } workspaceId)
         {
             cache.Remove(cacheKey);
-            return new SourceAnswer(CredentialVerification.Invalid(answer.Reason ?? ApiKeyInvalidReasons.Unknown), []);
+            return new SourceAnswer(CredentialVerification.Invalid(answer.Reason ?? ApiKeyInvalidReasons.Unknown), null);
         }
 
         var credential = new VerifiedCredential(

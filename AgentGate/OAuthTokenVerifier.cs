@@ -39,7 +39,7 @@ public sealed class OAuthTokenVerifier(
     /// <summary>Configuration naming the introspecting client when it is not the StorefrontApi (the KeyService is <c>keyservice</c>).</summary>
     public const string IntrospectionClientIdKey = "OAuth:IntrospectionClientId";
 
-    private readonly SourceVerifications<CachedToken?> _introspections = new();
+    private readonly SourceVerifications<CachedToken?> _introspections = new(revocationMarkers);
 
     public CredentialKind Kind => CredentialKind.OAuthAccessToken;
 
@@ -69,22 +69,13 @@ public sealed class OAuthTokenVerifier(
             redisAnswers = false;
         }
 
-        var introspected = await _introspections.Share(cacheKey, () => IntrospectAsync(bearer, CancellationToken.None), out var joined)
-            .WaitAsync(cancellationToken);
-        if (introspected is not null && joined)
+        var shared = await _introspections.VerifyAsync(cacheKey, ct => IntrospectAsync(bearer, ct), token => token?.MarkerKeys, cancellationToken);
+        if (shared.Revoked)
         {
-            // The introspection joined may have begun before a revocation that has returned since: its markers say.
-            switch (await revocationMarkers.AnyExistsAsync(introspected.MarkerKeys, cancellationToken))
-            {
-                case true:
-                    return CredentialVerification.Invalid("The token has been revoked.");
-                case null:
-                    // Redis unreachable: only the AuthServer can say, in a call of this request's own.
-                    introspected = await IntrospectAsync(bearer, cancellationToken);
-                    break;
-            }
+            return CredentialVerification.Invalid("The token has been revoked.");
         }
 
+        var introspected = shared.Answer;
         if (introspected is null)
         {
             return CredentialVerification.Invalid("The token is not active.");
@@ -92,7 +83,7 @@ public sealed class OAuthTokenVerifier(
 
         // Only cache what a marker check can later overrule: without Redis, every request goes to the source. The
         // request that made the introspection caches it; those that joined it have nothing to add.
-        if (!joined && redisAnswers && revocationMarkers.CanCheck)
+        if (!shared.Joined && redisAnswers && revocationMarkers.CanCheck)
         {
             var lifetime = RevocationMarkers.CacheLifetime(time.GetUtcNow(), introspected.Credential.ExpiresAt);
             if (lifetime > TimeSpan.Zero)

@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using AlyAspire.Shared.Concurrency;
+using StackExchange.Redis;
 
 namespace AlyAspire.AgentGate;
 
@@ -11,48 +12,34 @@ namespace AlyAspire.AgentGate;
 /// <remarks>
 /// A request that joins a call under way cannot know whether it began before a revocation that has returned since, so
 /// a valid answer it joined is confirmed against the credential's revocation markers (written before a revocation
-/// returns), as a cached verification is.
+/// returns), as a cached verification is; if Redis cannot say, the request asks the source in a call of its own.
 /// </remarks>
-public sealed class SourceVerifications<TAnswer>
+public sealed class SourceVerifications<TAnswer>(RevocationMarkers revocationMarkers)
 {
-    private readonly ConcurrentDictionary<string, Task<TAnswer>> _calls = new(StringComparer.Ordinal);
+    private readonly CallsUnderWay<TAnswer> _calls = new();
+
+    /// <summary>What a request may use: the answer, whether it joined another's call, and whether a marker overruled it.</summary>
+    public readonly record struct Shared(TAnswer Answer, bool Joined, bool Revoked);
 
     /// <summary>
-    /// The call under way for <paramref name="cacheKey"/> (<paramref name="joined"/>), or <paramref name="call"/> started
-    /// now. It runs without any caller's cancellation, since others may wait for it: its client's deadline bounds it.
+    /// The answer of the call under way for <paramref name="cacheKey"/>, or of <paramref name="verify"/> (the shared call
+    /// gets no cancellation; its client's deadline bounds it). <paramref name="markersOf"/> gives a valid answer's
+    /// revocation markers, and null for an answer with nothing to confirm.
     /// </summary>
-    public Task<TAnswer> Share(string cacheKey, Func<Task<TAnswer>> call, out bool joined)
+    public async Task<Shared> VerifyAsync(
+        string cacheKey, Func<CancellationToken, Task<TAnswer>> verify, Func<TAnswer, RedisKey[]?> markersOf, CancellationToken cancellationToken)
     {
-        while (true)
+        var answer = await _calls.Join(cacheKey, () => verify(CancellationToken.None), out var joined).WaitAsync(cancellationToken);
+        if (!joined || markersOf(answer) is not { } markers)
         {
-            if (_calls.TryGetValue(cacheKey, out var running))
-            {
-                joined = true;
-                return running;
-            }
+            return new Shared(answer, joined, Revoked: false);
+        }
 
-            var started = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_calls.TryAdd(cacheKey, started.Task))
-            {
-                joined = false;
-                _ = RunAsync(cacheKey, call, started);
-                return started.Task;
-            }
-        }
-    }
-
-    private async Task RunAsync(string cacheKey, Func<Task<TAnswer>> call, TaskCompletionSource<TAnswer> started)
-    {
-        try
+        return await revocationMarkers.AnyExistsAsync(markers, cancellationToken) switch
         {
-            var answer = await call();
-            _calls.TryRemove(KeyValuePair.Create(cacheKey, started.Task));
-            started.SetResult(answer);
-        }
-        catch (Exception ex)
-        {
-            _calls.TryRemove(KeyValuePair.Create(cacheKey, started.Task));
-            started.SetException(ex);
-        }
+            false => new Shared(answer, Joined: true, Revoked: false),
+            true => new Shared(answer, Joined: true, Revoked: true),
+            null => new Shared(await verify(cancellationToken), Joined: true, Revoked: false),
+        };
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using AlyAspire.RateLimiter.Infrastructure;
+using AlyAspire.Shared.Concurrency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -29,7 +29,7 @@ public sealed partial class WorkspaceLimitPolicies(
     private static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
 
     /// <summary>The reads of limitsdb under way, one per workspace, shared by every decision that needs it.</summary>
-    private readonly ConcurrentDictionary<string, Task<WorkspaceLimits>> _reads = new();
+    private readonly CallsUnderWay<WorkspaceLimits> _reads = new();
 
     /// <summary>Edits seen (<see cref="Forget"/>): a read that overlapped one may be older than the edit, and is not kept.</summary>
     private long _edits;
@@ -40,7 +40,7 @@ public sealed partial class WorkspaceLimitPolicies(
     {
         if (cache.TryGetValue(CacheKey(workspaceId), out Entry? cached) && cached is not null)
         {
-            if (cached.FreshUntil <= time.GetUtcNow() && !_reads.ContainsKey(workspaceId))
+            if (cached.FreshUntil <= time.GetUtcNow() && !_reads.IsUnderWay(workspaceId))
             {
                 RenewInBackground(workspaceId);
             }
@@ -53,39 +53,8 @@ public sealed partial class WorkspaceLimitPolicies(
         return await ReadOnceAsync(workspaceId).WaitAsync(cancellationToken);
     }
 
-    /// <summary>The workspace's read under way, or a new one; it leaves the map by itself when done, whoever waits.</summary>
-    private Task<WorkspaceLimits> ReadOnceAsync(string workspaceId)
-    {
-        while (true)
-        {
-            if (_reads.TryGetValue(workspaceId, out var running))
-            {
-                return running;
-            }
-
-            var read = new TaskCompletionSource<WorkspaceLimits>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_reads.TryAdd(workspaceId, read.Task))
-            {
-                _ = RunReadAsync(workspaceId, read);
-                return read.Task;
-            }
-        }
-    }
-
-    private async Task RunReadAsync(string workspaceId, TaskCompletionSource<WorkspaceLimits> read)
-    {
-        try
-        {
-            var limits = await ReadAsync(workspaceId);
-            _reads.TryRemove(KeyValuePair.Create(workspaceId, read.Task));
-            read.SetResult(limits);
-        }
-        catch (Exception ex)
-        {
-            _reads.TryRemove(KeyValuePair.Create(workspaceId, read.Task));
-            read.SetException(ex);
-        }
-    }
+    /// <summary>The workspace's read under way, or a new one.</summary>
+    private Task<WorkspaceLimits> ReadOnceAsync(string workspaceId) => _reads.Join(workspaceId, () => ReadAsync(workspaceId), out _);
 
     private async Task<WorkspaceLimits> ReadAsync(string workspaceId)
     {
@@ -149,7 +118,7 @@ public sealed partial class WorkspaceLimitPolicies(
     {
         Interlocked.Increment(ref _edits);
         cache.Remove(CacheKey(workspaceId));
-        _reads.TryRemove(workspaceId, out _);
+        _reads.Abandon(workspaceId);
     }
 
     private static string CacheKey(string workspaceId) => "workspace-limits:" + workspaceId;

@@ -47,7 +47,7 @@ public static class RateLimiterAdmin
     {
         using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("ratelimiter", "grpc"));
         var client = new RateLimitDecisions.RateLimitDecisionsClient(channel);
-        var headers = new Metadata { { InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter) } };
+        var headers = await DecisionCallerHeadersAsync(platform);
         var probe = new CheckRequest { WorkspaceId = "ws_probe_" + Guid.NewGuid().ToString("N")[..12], Cost = 1 };
         await Eventually.SucceedsAsync(async () =>
         {
@@ -57,4 +57,8 @@ public static class RateLimiterAdmin
             }
         }, TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>The metadata a decision caller (the StorefrontApi) sends: its service credential for the RateLimiter.</summary>
+    public static async Task<Metadata> DecisionCallerHeadersAsync(PlatformFixture platform) =>
+        new() { { InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter) } };
 }

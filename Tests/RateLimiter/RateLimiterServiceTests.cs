@@ -23,7 +23,7 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
         var anonymous = await Assert.ThrowsAsync<RpcException>(async () => await client.CheckAsync(request));
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
 
-        var headers = new Metadata { { InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter) } };
+        var headers = await RateLimiterAdmin.DecisionCallerHeadersAsync(platform);
         var reply = await client.CheckAsync(request, headers);
         Assert.True(reply.Allowed);
         // No override: the default plan ("free": 600 per 60 s, burst 100) applies.
@@ -40,7 +40,7 @@ public sealed class RateLimiterServiceTests(PlatformFixture platform)
     {
         using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("ratelimiter", "grpc"));
         var client = new RateLimitDecisions.RateLimitDecisionsClient(channel);
-        var headers = new Metadata { { InternalServiceAuthentication.HeaderName, await platform.ServiceSecretAsync(PlatformServices.StorefrontApi, PlatformServices.RateLimiter) } };
+        var headers = await RateLimiterAdmin.DecisionCallerHeadersAsync(platform);
         var large = new LimitDto(1_000_000, 3600, 1_000_000);
 
         // A large budget: the 50 units are consumed together with the request's own.
