@@ -10,14 +10,17 @@ using AlyAspire.Bench.Support;
 // run, interleaved round by round, each on its own port: introspection of a fresh access token by a resource server
 // (client_secret_basic), the RFC 8414 discovery document, client_credentials grants (client_secret_basic) and, for
 // AlyAspire only, refresh grants (a refresh-token chain per connection, each refresh rotating the token).
-//   dotnet run -c Release --project bench/Peers -- [--rounds 3] [--seconds 8] [--warmup 3] [--concurrency 10] [--profile <dir>]
+//   dotnet run -c Release --project bench/Peers -- [--rounds 3] [--seconds 8] [--warmup 3] [--concurrency 10] [--only <prefix>] [--profile <dir>]
+// --only: just the scenarios whose name starts with <prefix> (e.g. `client_credentials`), to measure one lever quickly.
 // --profile: after the measured rounds, each AlyAspire scenario but discovery runs again for 3 × seconds under
-// `perf record -g` on the AuthServer (started with DOTNET_PerfMapEnabled=1), one perf.data per scenario in <dir>.
+// `perf record -a -g` of the whole machine (the AuthServer started with DOTNET_PerfMapEnabled=1), one perf.data per
+// scenario in <dir>.
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 8);
 var warmup = Option("--warmup", 3);
 var concurrency = Option("--concurrency", 10);
 var profileDirectory = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault();
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "";
 var peerDirectory = Path.Combine(RepositoryRoot(), "bench", "Peers", "peer");
 
 Console.WriteLine($"Starting the peer and the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
@@ -68,7 +71,7 @@ var scenarios = new (string Name, Target AlyAspire, Target? Peer)[]
     ("refresh grant (rotating)",
         new("AlyAspire", authServer, (http, worker) => RefreshAsync(http, agentId, refreshTokens, worker)),
         null),
-};
+}.Where(s => s.Name.StartsWith(only, StringComparison.Ordinal)).ToArray();
 
 // One unrecorded pass over everything first, so the JIT and the connection pools have settled for every scenario.
 foreach (var (name, platform, other) in scenarios)
@@ -120,9 +123,12 @@ if (profileDirectory is not null)
     foreach (var (name, platform, _) in scenarios.Where(s => !s.Name.StartsWith("discovery", StringComparison.Ordinal)))
     {
         var file = Path.GetFullPath(Path.Combine(profileDirectory, name.Split(' ')[0] + ".perf.data"));
+        // The whole machine, not `perf record -p`, whose tracing of the process's every thread switch cost the
+        // AuthServer half its throughput; the AuthServer's samples are told apart by its pid afterwards.
+        await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
         using var perf = System.Diagnostics.Process.Start("perf",
-            ["record", "-F", "499", "-g", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file, "--", "sleep", (seconds * 3 + 1).ToString(CultureInfo.InvariantCulture)]);
-        var result = await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds * 3));
+            ["record", "-a", "-g", "-F", "299", "-o", file, "--", "sleep", (seconds * 3).ToString(CultureInfo.InvariantCulture)]);
+        var result = await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(seconds * 3));
         await perf.WaitForExitAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"profiled {name,-36} {result.Throughput,8:F0} req/s  p50 {result.P50Ms,6:F1} ms  p99 {result.P99Ms,6:F1} ms  -> {file} (AuthServer pid {pid})"));

@@ -14,7 +14,7 @@ internal static class HotPath
 {
     private const int PerSecond = 40;
 
-    public static async Task RunAsync(BenchPlatform stack, int rounds, int seconds, int warmup, int concurrency)
+    public static async Task RunAsync(BenchPlatform stack, int rounds, int seconds, int warmup, int concurrency, string? profileDirectory)
     {
         var storefront = stack.Endpoint("storefrontapi");
         var apiKey = await BenchCredentials.ApiKeyAsync(stack);
@@ -60,6 +60,28 @@ internal static class HotPath
         Console.WriteLine(Row($"p99 ms at {PerSecond} req/s", P99(paced, alive), P99(paced, me), P99(paced, gateOnly)));
         Console.WriteLine(Row($"req/s, {concurrency} connections", Rate(closed, alive), Rate(closed, me), Rate(closed, gateOnly)));
         Console.WriteLine($"(non-200 answers: {paced.Concat(closed).Sum(r => r.Failures)})");
+
+        if (profileDirectory is null)
+        {
+            return;
+        }
+
+        // The whole machine, not one process: `perf record -p` traces the process's every thread switch, which costs
+        // it a good part of its throughput; the services' own samples are told apart by pid afterwards.
+        Directory.CreateDirectory(profileDirectory);
+        Console.WriteLine($"pids: storefrontapi {await stack.ProcessIdAsync("storefrontapi", "StorefrontApi")}, "
+                          + $"{StorefrontInstances.Unlimited} {await stack.ProcessIdAsync(StorefrontInstances.Unlimited, "StorefrontApi")}");
+        foreach (var (scenario, name) in new[] { (alive, "alive"), (me, "me"), (gateOnly, "gate-only") })
+        {
+            var file = Path.GetFullPath(Path.Combine(profileDirectory, name + ".perf.data"));
+            await LoadRun.RunAsync(scenario, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
+            using var perf = System.Diagnostics.Process.Start("perf",
+                ["record", "-a", "-g", "-F", "299", "-o", file, "--", "sleep", seconds.ToString(CultureInfo.InvariantCulture)]);
+            var result = await LoadRun.RunAsync(scenario, 0, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(seconds));
+            await perf!.WaitForExitAsync();
+            Print($"profiled {concurrency}", result);
+            Console.WriteLine($"  -> {file}");
+        }
     }
 
     private static string Row(string measure, double alive, double me, double gateOnly) =>

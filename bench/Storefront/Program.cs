@@ -9,10 +9,13 @@ using static AlyAspire.Bench.Storefront.LoadRun;
 // request decided by the RateLimiter (RateLimits:Leases:Enabled=false).
 //   dotnet run -c Release --project bench/Storefront -- [--rounds 3] [--seconds 15] [--warmup 5] [--concurrency 16]
 // --hot-path: instead, the gated GET …/merchant/me against /alive of the same instance (HotPath).
+// --profile <dir> (with --hot-path): then each closed-loop scenario once more under `perf record -a -g` of the whole
+// machine (the StorefrontApis started with DOTNET_PerfMapEnabled=1), one perf.data per scenario in <dir>.
 var rounds = Option("--rounds", 3);
 var seconds = Option("--seconds", 15);
 var warmup = Option("--warmup", 5);
 var concurrency = Option("--concurrency", 16);
+var profileDirectory = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault();
 
 // The benchmark client is one IP sending thousands of requests: the limits stay in the gated path (their cost is
 // measured) but with budgets this load never exhausts (the per-IP bucket here, the workspace's through an override).
@@ -22,6 +25,8 @@ var concurrency = Option("--concurrency", 16);
     ("storefrontapi", "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
     (StorefrontInstances.PerRequest, "RateLimits__PreAuth__TokenLimit", "1000000"),
     (StorefrontInstances.PerRequest, "RateLimits__PreAuth__TokensPerPeriod", "1000000"),
+    .. profileDirectory is null ? Array.Empty<(string, string, string)>()
+        : [("storefrontapi", "DOTNET_PerfMapEnabled", "1"), (StorefrontInstances.Unlimited, "DOTNET_PerfMapEnabled", "1")],
 ];
 
 Console.WriteLine($"Starting the platform (rounds={rounds}, seconds={seconds}, warmup={warmup}, concurrency={concurrency})…");
@@ -29,7 +34,7 @@ await using var stack = await BenchPlatform.StartAsync(settings, StorefrontInsta
 await BenchCredentials.RaiseWorkspaceLimitsAsync(stack);
 if (args.Contains("--hot-path"))
 {
-    await HotPath.RunAsync(stack, rounds, seconds, warmup, concurrency);
+    await HotPath.RunAsync(stack, rounds, seconds, warmup, concurrency, profileDirectory);
     return;
 }
 
