@@ -16,6 +16,12 @@ namespace AlyAspire.AuthServer.OAuth;
 /// </summary>
 internal static class GrantMembership
 {
+    // Compiled: as a LINQ query, building, funcletizing and hashing its expression cost ~4 % of a refresh's CPU
+    // (bench/Peers profile, run 10).
+    private static readonly Func<AuthDbContext, Guid, Guid, CancellationToken, Task<bool>> Exists =
+        EF.CompileAsyncQuery((AuthDbContext db, Guid workspaceId, Guid userId, CancellationToken _) =>
+            db.Memberships.Any(m => m.WorkspaceId == workspaceId && m.UserId == userId));
+
     public static async ValueTask<bool> IsCurrentAsync(AuthDbContext db, ClaimsPrincipal? principal, CancellationToken ct)
     {
         // Grants without a person (client credentials) or without a workspace have no membership to lose.
@@ -25,7 +31,7 @@ internal static class GrantMembership
             return true;
         }
 
-        return await db.Memberships.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct);
+        return await Exists(db, workspaceId, userId, ct);
     }
 }
 

@@ -76,6 +76,36 @@ public sealed class MembershipTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_grant_whose_membership_is_gone_is_refused_even_without_its_revocation()
+    {
+        var (member, email, memberId) = await JoinDemoWorkspaceAsync(WorkspaceRoles.Admin);
+        using var _ = member;
+        var (clientId, tokens) = await AuthorizeAgentAsync(member, email);
+        var workspace = Guid.Parse(AuthServerSteps.JwtPart(member.SessionJwt!, 1).GetProperty("org").GetString()!);
+        using var http = platform.CreateClient("authserver");
+        var oauth = new OAuthTestClient(http);
+        // While the membership stands, the grant refreshes (its membership check finds the row).
+        var (status, refreshed) = await oauth.RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        // The membership row goes, as a removal whose revocations were lost would leave it: nothing is revoked.
+        await using (var connection = new Npgsql.NpgsqlConnection(await platform.ConnectionStringAsync("authdb")))
+        {
+            await connection.OpenAsync();
+            await using var delete = new Npgsql.NpgsqlCommand("""DELETE FROM memberships WHERE "WorkspaceId" = $1 AND "UserId" = $2""", connection)
+            {
+                Parameters = { new() { Value = workspace }, new() { Value = memberId } },
+            };
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        var (refusedStatus, refused) = await oauth.RefreshAsync(clientId, refreshed.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedStatus);
+        Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+        Assert.False(AuthServerSteps.IsActive(await AuthServerSteps.IntrospectAsync(platform, refreshed.GetProperty("access_token").GetString()!)));
+    }
+
+    [Fact]
     public async Task Two_owners_removing_each_other_at_once_leave_one_and_the_last_owner_can_be_neither_demoted_nor_removed()
     {
         var (member, email, memberId) = await JoinWorkspaceAsync(WorkspaceRoles.Owner, out var workspaceOwner);
