@@ -123,11 +123,8 @@ if (profileDirectory is not null)
     foreach (var (name, platform, _) in scenarios.Where(s => !s.Name.StartsWith("discovery", StringComparison.Ordinal)))
     {
         var file = Path.GetFullPath(Path.Combine(profileDirectory, name.Split(' ')[0] + ".perf.data"));
-        // The whole machine, not `perf record -p`, whose tracing of the process's every thread switch cost the
-        // AuthServer half its throughput; the AuthServer's samples are told apart by its pid afterwards.
         await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
-        using var perf = System.Diagnostics.Process.Start("perf",
-            ["record", "-a", "-g", "-F", "299", "-o", file, "--", "sleep", (seconds * 3).ToString(CultureInfo.InvariantCulture)]);
+        using var perf = MachineProfile.Record(file, TimeSpan.FromSeconds(seconds * 3));
         var result = await LoadRun.RunAsync(name, platform, 0, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(seconds * 3));
         await perf.WaitForExitAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -66,8 +66,6 @@ internal static class HotPath
             return;
         }
 
-        // The whole machine, not one process: `perf record -p` traces the process's every thread switch, which costs
-        // it a good part of its throughput; the services' own samples are told apart by pid afterwards.
         Directory.CreateDirectory(profileDirectory);
         Console.WriteLine($"pids: storefrontapi {await stack.ProcessIdAsync("storefrontapi", "StorefrontApi")}, "
                           + $"{StorefrontInstances.Unlimited} {await stack.ProcessIdAsync(StorefrontInstances.Unlimited, "StorefrontApi")}");
@@ -75,10 +73,9 @@ internal static class HotPath
         {
             var file = Path.GetFullPath(Path.Combine(profileDirectory, name + ".perf.data"));
             await LoadRun.RunAsync(scenario, 0, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero);
-            using var perf = System.Diagnostics.Process.Start("perf",
-                ["record", "-a", "-g", "-F", "299", "-o", file, "--", "sleep", seconds.ToString(CultureInfo.InvariantCulture)]);
+            using var perf = MachineProfile.Record(file, TimeSpan.FromSeconds(seconds));
             var result = await LoadRun.RunAsync(scenario, 0, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(seconds));
-            await perf!.WaitForExitAsync();
+            await perf.WaitForExitAsync();
             Print($"profiled {concurrency}", result);
             Console.WriteLine($"  -> {file}");
         }

@@ -10,9 +10,10 @@ namespace AlyAspire.Bench.Support;
 /// The real platform for a benchmark: the AppHost's graph in Release, a throw-away data folder, one StorefrontApi, and
 /// the measured services on ports of their own (their endpoints are not proxied), so a benchmark talks to the
 /// service and not to DCP's proxy, which shares the same cores and adds its own latency. The hops between the
-/// services are direct too (PostgreSQL, Redis, the KeyService and the RateLimiter listen on their own ports), as in a
-/// deployment; in run 10 of bench/Peers DCP's proxy of those hops took 9 % of the machine during client_credentials
-/// grants. <c>ALYASPIRE_BENCH_PROXIED_HOPS=1</c> puts them back behind the proxy, to compare.
+/// services are direct too, as a deployment would connect them: PostgreSQL, Redis, the KeyService and the RateLimiter
+/// listen on ports of their own. DCP's proxy of those hops had taken 9 % of the machine during client_credentials
+/// grants (bench/RESULTS.md, bench/Peers run 10). <c>ALYASPIRE_BENCH_PROXIED_HOPS=1</c> puts them back behind the
+/// proxy, to compare.
 /// </summary>
 public sealed class BenchPlatform : IAsyncDisposable
 {
