@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using AlyAspire.Shared.Credentials;
@@ -89,10 +90,10 @@ public sealed class MembershipTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, status);
 
         // The membership row goes, as a removal whose revocations were lost would leave it: nothing is revoked.
-        await using (var connection = new Npgsql.NpgsqlConnection(await platform.ConnectionStringAsync("authdb")))
+        await using (var connection = new NpgsqlConnection(await platform.ConnectionStringAsync("authdb")))
         {
             await connection.OpenAsync();
-            await using var delete = new Npgsql.NpgsqlCommand("""DELETE FROM memberships WHERE "WorkspaceId" = $1 AND "UserId" = $2""", connection)
+            await using var delete = new NpgsqlCommand("""DELETE FROM memberships WHERE "WorkspaceId" = $1 AND "UserId" = $2""", connection)
             {
                 Parameters = { new() { Value = workspace }, new() { Value = memberId } },
             };
